@@ -1,0 +1,49 @@
+/**
+ * Base class of every error a user can cause. The CLI prints `message` as one
+ * line and exits with `exitCode`; no stack trace is shown for these.
+ */
+export class FrucError extends Error {
+  /** Stable identifier, e.g. `FRUC_INPUT_MISSING`. */
+  readonly code: string;
+  /** Process exit status the CLI uses for this error. */
+  readonly exitCode: number;
+
+  constructor(code: string, message: string, exitCode = 1) {
+    super(message);
+    this.name = 'FrucError';
+    this.code = code;
+    this.exitCode = exitCode;
+  }
+}
+
+/** The user asked for something invalid (bad flag value, missing file). */
+export class UsageError extends FrucError {
+  constructor(message: string, code = 'FRUC_USAGE') {
+    super(code, message, 2);
+    this.name = 'UsageError';
+  }
+}
+
+/** The destination exists and `--overwrite` was not given. */
+export class OutputExistsError extends FrucError {
+  constructor(path: string) {
+    super(
+      'FRUC_OUTPUT_EXISTS',
+      `${path} already exists; choose another output or pass --overwrite.`,
+      2,
+    );
+    this.name = 'OutputExistsError';
+  }
+}
+
+/** An input file or folder does not exist. */
+export class InputMissingError extends FrucError {
+  constructor(path: string, what = 'input') {
+    super(
+      'FRUC_INPUT_MISSING',
+      `${what} ${path} does not exist; check the path.`,
+      2,
+    );
+    this.name = 'InputMissingError';
+  }
+}

@@ -1,0 +1,19 @@
+import type { Frame } from '../image/frame.ts';
+
+/**
+ * Anything that predicts the frame midway between two frames: a trained
+ * model or a baseline. Used by `upconvert`, `eval` and `demo` alike.
+ */
+export interface Interpolator {
+  /** Short name shown in reports, e.g. `blend` or `model:default`. */
+  readonly name: string;
+  /**
+   * Predicts the middle frame.
+   * @param prev Earlier frame, RGB 8-bit.
+   * @param next Later frame, same size as `prev`.
+   * @returns The middle frame, same size as the inputs.
+   */
+  interpolate(prev: Frame, next: Frame): Promise<Frame>;
+  /** Frees tensors or processes held by the interpolator. */
+  dispose(): void;
+}

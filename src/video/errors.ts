@@ -1,0 +1,35 @@
+import { FrucError } from '../errors.ts';
+
+/** ffmpeg or ffprobe could not be found or started. */
+export class FfmpegMissingError extends FrucError {
+  constructor(tool: string) {
+    super(
+      'FRUC_FFMPEG_MISSING',
+      `${tool} was not found; run npm ci, install it on PATH, or set ` +
+        `${tool.toUpperCase()}_PATH to its binary.`,
+      3,
+    );
+    this.name = 'FfmpegMissingError';
+  }
+}
+
+/** ffmpeg ran and failed. */
+export class FfmpegFailedError extends FrucError {
+  constructor(what: string, detail: string) {
+    super('FRUC_FFMPEG_FAILED', `${what}: ffmpeg failed: ${detail}`, 3);
+    this.name = 'FfmpegFailedError';
+  }
+}
+
+/** The input is not a video ffmpeg can read, or has no video stream. */
+export class NotAVideoError extends FrucError {
+  constructor(path: string, reason: string) {
+    super(
+      'FRUC_NOT_A_VIDEO',
+      `${path} ${reason}; give a video file (mp4, avi, mkv, ...) or a ` +
+        'folder of PNG frames.',
+      2,
+    );
+    this.name = 'NotAVideoError';
+  }
+}

@@ -1,0 +1,267 @@
+/**
+ * The one module that talks to ffmpeg. Commands are built with fluent-ffmpeg
+ * (upstream is archived), so everything else in the project goes through
+ * the functions here and the library stays replaceable.
+ */
+import { existsSync, statSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+
+import ffmpeg from 'fluent-ffmpeg';
+
+import { InputMissingError } from '../errors.ts';
+import { FfmpegFailedError, NotAVideoError } from './errors.ts';
+import { getToolPath } from './ffmpeg-paths.ts';
+
+/** A rational frame rate, e.g. 30000/1001. */
+export interface FrameRate {
+  num: number;
+  den: number;
+}
+
+/** What the project needs to know about a video file. */
+export interface VideoInfo {
+  path: string;
+  width: number;
+  height: number;
+  /** The video stream's nominal (r_frame_rate) frame rate. */
+  fps: FrameRate;
+  /** Duration of the container in seconds (0 when unknown). */
+  durationSec: number;
+  /** Frame count from the container, or estimated from duration x fps. */
+  frameCount: number;
+  audioStreams: number;
+  subtitleStreams: number;
+}
+
+function configured(): ffmpeg.FfmpegCommand {
+  const command = ffmpeg();
+  command.setFfmpegPath(getToolPath('ffmpeg'));
+  command.setFfprobePath(getToolPath('ffprobe'));
+  return command;
+}
+
+/** Parses `30000/1001` or `25` into a reduced rational. */
+export function parseFrameRate(text: string | undefined): FrameRate {
+  const [n, d = '1'] = (text ?? '').split('/');
+  const num = Number(n);
+  const den = Number(d);
+  if (!Number.isFinite(num) || !Number.isFinite(den) || num <= 0 || den <= 0) {
+    return { num: 0, den: 1 };
+  }
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  const g = gcd(num, den);
+  return { num: num / g, den: den / g };
+}
+
+/** `fps` as a number. */
+export function fpsValue(fps: FrameRate): number {
+  return fps.num / fps.den;
+}
+
+/** Probes a video file; throws one clear error for anything unusable. */
+export async function probeVideo(path: string): Promise<VideoInfo> {
+  if (!existsSync(path)) {
+    throw new InputMissingError(path, 'video');
+  }
+  if (statSync(path).isDirectory()) {
+    throw new NotAVideoError(path, 'is a folder with no frames or videos');
+  }
+  const data = await new Promise<ffmpeg.FfprobeData>((resolve, reject) => {
+    configured()
+      .input(path)
+      .ffprobe((err: unknown, result: ffmpeg.FfprobeData) => {
+        if (err) {
+          reject(new NotAVideoError(path, 'is not a video ffmpeg can read'));
+        } else {
+          resolve(result);
+        }
+      });
+  });
+  const video = data.streams.find((s) => s.codec_type === 'video');
+  if (!video || !video.width || !video.height) {
+    throw new NotAVideoError(path, 'has no video stream');
+  }
+  const fps = parseFrameRate(video.r_frame_rate);
+  if (fps.num === 0) {
+    throw new NotAVideoError(path, 'has a video stream with no frame rate');
+  }
+  const durationSec = Number(data.format.duration) || Number(video.duration) || 0;
+  const counted = Number(video.nb_frames);
+  const frameCount = Number.isFinite(counted) && counted > 0
+    ? counted
+    : Math.round(durationSec * fpsValue(fps));
+  return {
+    path,
+    width: video.width,
+    height: video.height,
+    fps,
+    durationSec,
+    frameCount,
+    audioStreams: data.streams.filter((s) => s.codec_type === 'audio').length,
+    subtitleStreams: data.streams.filter((s) => s.codec_type === 'subtitle')
+      .length,
+  };
+}
+
+/** A running ffmpeg process with its stdout and a promise of its end. */
+export interface FfmpegRun {
+  stdout: Readable;
+  done: Promise<void>;
+  kill(): void;
+}
+
+/** Options for decoding a video's first video stream to raw RGB. */
+export interface DecodeOptions {
+  /** Extra filters applied before the conversion to RGB (e.g. `scale`). */
+  filters?: string[];
+  /** Stop after this many frames. */
+  maxFrames?: number;
+}
+
+/**
+ * Decodes the first video stream of `path` to packed rgb24 on a pipe, one
+ * frame after another, at the stream's own timestamps (no duplication).
+ */
+export function decodeRgb(
+  path: string,
+  options: DecodeOptions = {},
+): FfmpegRun {
+  const command = configured().input(path);
+  const outputOptions = ['-map 0:v:0', '-vsync 0', '-an', '-sn'];
+  if (options.filters && options.filters.length > 0) {
+    outputOptions.push(`-vf ${options.filters.join(',')}`);
+  }
+  if (options.maxFrames !== undefined) {
+    outputOptions.push(`-frames:v ${options.maxFrames}`);
+  }
+  command
+    .outputOptions(outputOptions)
+    .format('rawvideo')
+    .outputOptions('-pix_fmt rgb24');
+  return startPiped(command, `decoding ${path}`);
+}
+
+/** Options for encoding raw RGB frames arriving on a pipe. */
+export interface EncodeOptions {
+  width: number;
+  height: number;
+  fps: FrameRate;
+  /** Output path; its extension chooses the container. */
+  outPath: string;
+  /** Copy every audio and subtitle stream of this file, unchanged. */
+  copyStreamsFrom?: string;
+  /** x264 constant rate factor; lower is better quality. */
+  crf?: number;
+  /** Format name when the extension does not say it (temporary names). */
+  format?: string;
+}
+
+/** A running encoder: it ends when its source stream ends. */
+export interface FfmpegEncoder {
+  done: Promise<void>;
+  kill(): void;
+}
+
+/**
+ * Starts ffmpeg encoding rgb24 frames from a pipe to H.264. Odd sizes are
+ * encoded as 4:4:4 since 4:2:0 needs even dimensions.
+ */
+export function encodeRgb(
+  options: EncodeOptions,
+  source: Readable,
+): FfmpegEncoder {
+  const { width, height, fps } = options;
+  const command = configured()
+    .input(source)
+    .inputFormat('rawvideo')
+    .inputOptions([
+      '-pix_fmt rgb24',
+      `-s ${width}x${height}`,
+      `-framerate ${fps.num}/${fps.den}`,
+    ]);
+  const outputOptions = ['-map 0:v:0'];
+  if (options.copyStreamsFrom) {
+    command.input(options.copyStreamsFrom);
+    outputOptions.push('-map 1:a?', '-map 1:s?', '-c:a copy', '-c:s copy');
+  }
+  const even = width % 2 === 0 && height % 2 === 0;
+  outputOptions.push(
+    '-c:v libx264',
+    `-crf ${options.crf ?? 18}`,
+    '-preset veryfast',
+    `-pix_fmt ${even ? 'yuv420p' : 'yuv444p'}`,
+    `-r ${fps.num}/${fps.den}`,
+  );
+  command.outputOptions(outputOptions).output(options.outPath);
+  if (options.format) {
+    command.format(options.format);
+  }
+  const done = runCommand(command, `encoding ${options.outPath}`);
+  return {
+    done,
+    kill: () => command.kill('SIGKILL'),
+  };
+}
+
+/** Runs an ffmpeg command with explicit arguments to a file output. */
+export function runFfmpeg(
+  what: string,
+  inputs: { path: string; options?: string[] }[],
+  outputOptions: string[],
+  outPath: string,
+  format?: string,
+): Promise<void> {
+  const command = configured();
+  for (const input of inputs) {
+    command.input(input.path);
+    if (input.options) {
+      command.inputOptions(input.options);
+    }
+  }
+  command.outputOptions(outputOptions).output(outPath);
+  if (format) {
+    command.format(format);
+  }
+  return runCommand(command, what);
+}
+
+function lastLines(stderr: string | undefined, count = 2): string {
+  const lines = (stderr ?? '').trim().split('\n').filter((l) => l.trim());
+  return lines.slice(-count).join(' | ') || 'no message';
+}
+
+function runCommand(command: ffmpeg.FfmpegCommand, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    command
+      .on('error', (err: Error, _stdout: string, stderr: string) => {
+        reject(new FfmpegFailedError(what, lastLines(stderr) || err.message));
+      })
+      .on('end', () => resolve())
+      .run();
+  });
+}
+
+function startPiped(command: ffmpeg.FfmpegCommand, what: string): FfmpegRun {
+  let killed = false;
+  let stdout!: Readable;
+  const done = new Promise<void>((resolve, reject) => {
+    command
+      .on('error', (err: Error, _out: string, stderr: string) => {
+        if (killed) {
+          resolve();
+        } else {
+          reject(new FfmpegFailedError(what, lastLines(stderr) || err.message));
+        }
+      })
+      .on('end', () => resolve());
+    stdout = command.pipe() as Readable;
+  });
+  return {
+    stdout,
+    done,
+    kill: () => {
+      killed = true;
+      command.kill('SIGKILL');
+    },
+  };
+}

@@ -1,0 +1,143 @@
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, extname, join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { once } from 'node:events';
+
+import type { Frame } from '../image/frame.ts';
+import { encodePng } from '../image/png-io.ts';
+import { checkDestination, tempPathFor } from '../util/atomic.ts';
+import { encodeRgb, type FrameRate } from './ffmpeg.ts';
+
+/** Where frames go: a video file or a folder of PNG files. */
+export interface FrameSink {
+  /** Appends one frame; waits when the encoder is behind. */
+  write(frame: Frame): Promise<void>;
+  /** Finishes the output and moves it to its final path. */
+  close(): Promise<void>;
+  /** Stops and removes everything written so far. */
+  abort(): Promise<void>;
+  /** Frames written so far. */
+  readonly count: number;
+}
+
+export interface SinkOptions {
+  width: number;
+  height: number;
+  fps: FrameRate;
+  overwrite: boolean;
+  /** For video outputs: copy audio and subtitle streams from this file. */
+  copyStreamsFrom?: string;
+}
+
+/** A path without an extension is a folder of frames; otherwise a video. */
+export function isFolderOutput(path: string): boolean {
+  return extname(path) === '' || path.endsWith('/');
+}
+
+const CONTAINERS: Record<string, string> = {
+  '.mp4': 'mp4',
+  '.m4v': 'mp4',
+  '.mov': 'mov',
+  '.mkv': 'matroska',
+  '.avi': 'avi',
+  '.webm': 'webm',
+};
+
+/**
+ * Opens an output. Everything is written under a temporary name beside the
+ * destination and renamed only by `close()`.
+ */
+export async function openFrameSink(
+  outPath: string,
+  options: SinkOptions,
+): Promise<FrameSink> {
+  const finalPath = outPath.replace(/\/+$/, '');
+  checkDestination(finalPath, options.overwrite);
+  await mkdir(dirname(finalPath), { recursive: true });
+  const temp = tempPathFor(finalPath);
+  return isFolderOutput(outPath)
+    ? openFolderSink(finalPath, temp, options)
+    : openVideoSink(finalPath, temp, options);
+}
+
+async function moveIntoPlace(temp: string, finalPath: string, overwrite: boolean) {
+  if (overwrite) {
+    await rm(finalPath, { recursive: true, force: true });
+  }
+  await rename(temp, finalPath);
+}
+
+async function openFolderSink(
+  finalPath: string,
+  temp: string,
+  options: SinkOptions,
+): Promise<FrameSink> {
+  await mkdir(temp, { recursive: true });
+  let count = 0;
+  return {
+    get count() {
+      return count;
+    },
+    async write(frame) {
+      const name = `${String(count).padStart(6, '0')}.png`;
+      await writeFile(join(temp, name), encodePng(frame));
+      count++;
+    },
+    close: () => moveIntoPlace(temp, finalPath, options.overwrite),
+    abort: () => rm(temp, { recursive: true, force: true }),
+  };
+}
+
+async function openVideoSink(
+  finalPath: string,
+  temp: string,
+  options: SinkOptions,
+): Promise<FrameSink> {
+  const format = CONTAINERS[extname(finalPath).toLowerCase()];
+  const source = new PassThrough({ highWaterMark: options.width * options.height * 3 * 2 });
+  const encoder = encodeRgb(
+    {
+      width: options.width,
+      height: options.height,
+      fps: options.fps,
+      outPath: temp,
+      copyStreamsFrom: options.copyStreamsFrom,
+      format,
+    },
+    source,
+  );
+  let failure: unknown;
+  encoder.done.catch((err: unknown) => {
+    failure = err;
+  });
+  let count = 0;
+  const fail = async () => {
+    await encoder.done.catch(() => undefined);
+    throw failure;
+  };
+  return {
+    get count() {
+      return count;
+    },
+    async write(frame) {
+      if (failure) {
+        await fail();
+      }
+      count++;
+      if (!source.write(frame.data)) {
+        await Promise.race([once(source, 'drain'), encoder.done]);
+      }
+    },
+    async close() {
+      source.end();
+      await encoder.done;
+      await moveIntoPlace(temp, finalPath, options.overwrite);
+    },
+    async abort() {
+      source.destroy();
+      encoder.kill();
+      await encoder.done.catch(() => undefined);
+      await rm(temp, { recursive: true, force: true });
+    },
+  };
+}

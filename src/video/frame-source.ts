@@ -1,0 +1,133 @@
+import { existsSync, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+
+import { InputMissingError } from '../errors.ts';
+import type { Frame } from '../image/frame.ts';
+import { readPng } from '../image/png-io.ts';
+import { NotAVideoError } from './errors.ts';
+import {
+  decodeRgb,
+  probeVideo,
+  type FrameRate,
+  type VideoInfo,
+} from './ffmpeg.ts';
+
+/** Frame rate assumed for a folder of frames unless the caller gives one. */
+export const DEFAULT_FOLDER_FPS: FrameRate = { num: 24, den: 1 };
+
+/** A sequence of frames read one at a time: a video file or PNG folder. */
+export interface FrameSource {
+  kind: 'video' | 'frames';
+  path: string;
+  width: number;
+  height: number;
+  fps: FrameRate;
+  /** Exact for folders; from the container (may be an estimate) for videos. */
+  frameCount: number;
+  /** ffprobe's view of the file; absent for folders. */
+  video?: VideoInfo;
+  /** Streams the frames in order; memory does not grow with length. */
+  frames(options?: { maxFrames?: number }): AsyncGenerator<Frame>;
+}
+
+/** True when `path` is a folder holding at least one PNG file. */
+export async function listPngFrames(path: string): Promise<string[]> {
+  const names = await readdir(path);
+  return names
+    .filter((n) => extname(n).toLowerCase() === '.png')
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+    .map((n) => join(path, n));
+}
+
+/** Opens a video file or a folder of PNG frames. */
+export async function openFrameSource(
+  path: string,
+  options: { folderFps?: FrameRate } = {},
+): Promise<FrameSource> {
+  if (!existsSync(path)) {
+    throw new InputMissingError(path);
+  }
+  if (statSync(path).isDirectory()) {
+    return openFolder(path, options.folderFps ?? DEFAULT_FOLDER_FPS);
+  }
+  const video = await probeVideo(path);
+  return {
+    kind: 'video',
+    path,
+    width: video.width,
+    height: video.height,
+    fps: video.fps,
+    frameCount: video.frameCount,
+    video,
+    frames: (opts = {}) => decodeVideo(video, opts.maxFrames),
+  };
+}
+
+async function openFolder(path: string, fps: FrameRate): Promise<FrameSource> {
+  let files: string[];
+  try {
+    files = await listPngFrames(path);
+  } catch (err) {
+    throw new NotAVideoError(path, `could not be listed (${(err as Error).message})`);
+  }
+  if (files.length === 0) {
+    throw new NotAVideoError(path, 'is a folder with no PNG frames');
+  }
+  const first = await readPng(files[0]);
+  async function* frames(opts: { maxFrames?: number } = {}) {
+    const count = Math.min(files.length, opts.maxFrames ?? Infinity);
+    for (let i = 0; i < count; i++) {
+      const frame = i === 0 ? first : await readPng(files[i]);
+      if (frame.width !== first.width || frame.height !== first.height) {
+        throw new NotAVideoError(
+          path,
+          `has frames of different sizes (${files[i]} is ` +
+            `${frame.width}x${frame.height}, the first is ` +
+            `${first.width}x${first.height})`,
+        );
+      }
+      yield frame;
+    }
+  }
+  return {
+    kind: 'frames',
+    path,
+    width: first.width,
+    height: first.height,
+    fps,
+    frameCount: files.length,
+    frames,
+  };
+}
+
+async function* decodeVideo(
+  video: VideoInfo,
+  maxFrames?: number,
+): AsyncGenerator<Frame> {
+  const { width, height } = video;
+  const frameBytes = width * height * 3;
+  const run = decodeRgb(video.path, { maxFrames });
+  let pending = Buffer.alloc(0);
+  let finished = false;
+  try {
+    for await (const chunk of run.stdout) {
+      pending = pending.length === 0
+        ? (chunk as Buffer)
+        : Buffer.concat([pending, chunk as Buffer]);
+      while (pending.length >= frameBytes) {
+        const data = new Uint8Array(frameBytes);
+        data.set(pending.subarray(0, frameBytes));
+        pending = pending.subarray(frameBytes);
+        yield { width, height, data };
+      }
+    }
+    await run.done;
+    finished = true;
+  } finally {
+    if (!finished) {
+      run.kill();
+      await run.done.catch(() => undefined);
+    }
+  }
+}
