@@ -225,7 +225,7 @@ export function runFfmpeg(
   return runCommand(command, what);
 }
 
-function lastLines(stderr: string | undefined, count = 2): string {
+function lastLines(stderr: string | null, count = 2): string {
   const lines = (stderr ?? '').trim().split('\n').filter((l) => l.trim());
   return lines.slice(-count).join(' | ') || 'no message';
 }
@@ -233,7 +233,7 @@ function lastLines(stderr: string | undefined, count = 2): string {
 function runCommand(command: ffmpeg.FfmpegCommand, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
     command
-      .on('error', (err: Error, _stdout: string, stderr: string) => {
+      .on('error', (err: Error, _stdout: string | null, stderr: string | null) => {
         reject(new FfmpegFailedError(what, lastLines(stderr) || err.message));
       })
       .on('end', () => resolve())
@@ -246,7 +246,7 @@ function startPiped(command: ffmpeg.FfmpegCommand, what: string): FfmpegRun {
   let stdout!: Readable;
   const done = new Promise<void>((resolve, reject) => {
     command
-      .on('error', (err: Error, _out: string, stderr: string) => {
+      .on('error', (err: Error, _out: string | null, stderr: string | null) => {
         if (killed) {
           resolve();
         } else {

@@ -108,7 +108,7 @@ async function* decodeVideo(
   const { width, height } = video;
   const frameBytes = width * height * 3;
   const run = decodeRgb(video.path, { maxFrames });
-  let pending = Buffer.alloc(0);
+  let pending: Buffer = Buffer.alloc(0);
   let finished = false;
   try {
     for await (const chunk of run.stdout) {
