@@ -141,6 +141,47 @@ export function decodeRgb(
   return startPiped(command, `decoding ${path}`);
 }
 
+/** Options for running raw RGB frames through ffmpeg filters. */
+export interface FilterRgbOptions {
+  /** Size of the frames written to the input pipe. */
+  width: number;
+  height: number;
+  /** Rate the input frames are timed at (constant). */
+  fps: FrameRate;
+  /** Filter chain, e.g. `['minterpolate=fps=60']`; at least one filter. */
+  filters: string[];
+}
+
+/**
+ * Runs packed rgb24 frames arriving on `source` through `filters` and emits
+ * the filtered frames as packed rgb24 on `stdout`, every output frame once
+ * (no duplication or dropping by ffmpeg). The caller must keep reading
+ * `stdout` while it writes to `source`.
+ */
+export function filterRgb(
+  options: FilterRgbOptions,
+  source: Readable,
+): FfmpegRun {
+  const { width, height, fps } = options;
+  const command = configured()
+    .input(source)
+    .inputFormat('rawvideo')
+    .inputOptions([
+      '-pix_fmt rgb24',
+      `-s ${width}x${height}`,
+      `-framerate ${fps.num}/${fps.den}`,
+    ])
+    .outputOptions([
+      '-map 0:v:0',
+      '-vsync 0',
+      `-vf ${options.filters.join(',')}`,
+    ])
+    .format('rawvideo')
+    .outputOptions('-pix_fmt rgb24');
+  const names = options.filters.map((f) => f.split('=')[0]).join(',');
+  return startPiped(command, `filtering frames (${names})`);
+}
+
 /** Options for encoding raw RGB frames arriving on a pipe. */
 export interface EncodeOptions {
   width: number;
