@@ -237,11 +237,9 @@ export function encodeRgb(
   if (options.format) {
     command.format(options.format);
   }
+  const kill = killer(command);
   const done = runCommand(command, `encoding ${options.outPath}`);
-  return {
-    done,
-    kill: () => command.kill('SIGKILL'),
-  };
+  return { done, kill };
 }
 
 /** Runs an ffmpeg command with explicit arguments to a file output. */
@@ -282,7 +280,30 @@ function runCommand(command: ffmpeg.FfmpegCommand, what: string): Promise<void> 
   });
 }
 
+/**
+ * Returns a kill function that works at any time: fluent-ffmpeg spawns the
+ * process only after checking codecs, and its own kill() does nothing
+ * before that, so an early kill is remembered and done on 'start'.
+ */
+function killer(command: ffmpeg.FfmpegCommand): () => void {
+  let started = false;
+  let wanted = false;
+  command.on('start', () => {
+    started = true;
+    if (wanted) {
+      command.kill('SIGKILL');
+    }
+  });
+  return () => {
+    wanted = true;
+    if (started) {
+      command.kill('SIGKILL');
+    }
+  };
+}
+
 function startPiped(command: ffmpeg.FfmpegCommand, what: string): FfmpegRun {
+  const kill = killer(command);
   let killed = false;
   let stdout!: Readable;
   const done = new Promise<void>((resolve, reject) => {
@@ -302,7 +323,7 @@ function startPiped(command: ffmpeg.FfmpegCommand, what: string): FfmpegRun {
     done,
     kill: () => {
       killed = true;
-      command.kill('SIGKILL');
+      kill();
     },
   };
 }

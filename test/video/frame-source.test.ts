@@ -1,0 +1,77 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { openFrameSource } from '../../src/video/frame-source.ts';
+import { makeTempDir, sharedData } from '../helpers/paths.ts';
+
+describe('openFrameSource', () => {
+  const temp = makeTempDir();
+  afterAll(temp.cleanup);
+
+  it('streams the frames of a video file at their native size', async () => {
+    const source = await openFrameSource(sharedData('videos', 'box.mp4'));
+
+    const frames = [];
+    for await (const frame of source.frames({ maxFrames: 5 })) {
+      frames.push(frame);
+    }
+    expect(source.kind).toBe('video');
+    expect(source.fps).toEqual({ num: 30000, den: 1001 });
+    expect(source.video?.audioStreams).toBe(1);
+    expect(frames).toHaveLength(5);
+    expect(frames[0].data.length).toBe(640 * 480 * 3);
+    expect(frames[0].data).not.toEqual(frames[4].data);
+  });
+
+  it('reads a folder of PNG frames in natural order, odd sizes included', async () => {
+    const source = await openFrameSource(
+      sharedData('frames', 'davis-selfie-960x507'),
+    );
+
+    const frames = [];
+    for await (const frame of source.frames({ maxFrames: 3 })) {
+      frames.push(frame);
+    }
+    expect(source.kind).toBe('frames');
+    expect(source.frameCount).toBe(68);
+    expect(frames.map((f) => [f.width, f.height])).toEqual([
+      [960, 507], [960, 507], [960, 507],
+    ]);
+  });
+
+  it('stops ffmpeg when the reader leaves early', async () => {
+    const source = await openFrameSource(sharedData('videos', 'vtest.avi'));
+
+    let count = 0;
+    for await (const frame of source.frames()) {
+      count += frame.width > 0 ? 1 : 0;
+      if (count === 2) {
+        break;
+      }
+    }
+    expect(count).toBe(2);
+  });
+
+  it('rejects a missing path with FRUC_INPUT_MISSING', async () => {
+    await expect(openFrameSource(join(temp.dir, 'nope.mp4')))
+      .rejects.toMatchObject({ code: 'FRUC_INPUT_MISSING' });
+  });
+
+  it('rejects a file that is not a video with FRUC_NOT_A_VIDEO', async () => {
+    const fake = join(temp.dir, 'fake.mp4');
+    writeFileSync(fake, 'this is not a video\n');
+
+    await expect(openFrameSource(fake))
+      .rejects.toMatchObject({ code: 'FRUC_NOT_A_VIDEO' });
+  });
+
+  it('rejects a folder without PNG frames', async () => {
+    const empty = join(temp.dir, 'empty');
+    (await import('node:fs')).mkdirSync(empty);
+
+    await expect(openFrameSource(empty))
+      .rejects.toThrow(/no PNG frames/);
+  });
+});
