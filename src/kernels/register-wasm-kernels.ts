@@ -1,6 +1,89 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+import {
+  conv2DBackpropFilterWasm,
+  type Conv2DBackpropFilterAttrs,
+} from './conv2d-backprop-filter.ts';
+import {
+  conv2DBackpropInputWasm,
+  type Conv2DBackpropInputAttrs,
+} from './conv2d-backprop-input.ts';
+import { registerDepthToSpaceGradient } from './depth-to-space-grad.ts';
+import { unsortedSegmentSumWasm } from './unsorted-segment-sum.ts';
+
+type TensorInfo = tf.TensorInfo;
+
 /**
- * Kernels that the WASM backend lacks or runs slowly, registered on import.
- * Issue "Fast on CPU" fills this module; it is imported by the backend
- * selector whenever the wasm backend starts.
+ * Kernels this module registers for the `wasm` backend. The wasm backend in
+ * @tensorflow/tfjs-backend-wasm 4.22 lacks `Conv2DBackpropFilter` and
+ * `UnsortedSegmentSum` (the gradient of gather), and its
+ * `Conv2DBackpropInput` (also the forward pass of conv2dTranspose) runs at a
+ * sixth of the speed of its conv2d; these replace or add them.
  */
-export {};
+export const WASM_KERNEL_NAMES = [
+  'Conv2DBackpropFilter',
+  'Conv2DBackpropInput',
+  'UnsortedSegmentSum',
+] as const;
+
+let registered = false;
+
+/**
+ * Registers the kernels of {@link WASM_KERNEL_NAMES} for the `wasm` backend
+ * and a gradient for `DepthToSpace` (tfjs-core has none, on any backend).
+ * Idempotent; runs on import of this module.
+ */
+export function registerWasmKernels(): void {
+  if (registered) {
+    return;
+  }
+  registered = true;
+
+  // The stock input gradient stays as the NCHW fallback.
+  const stockInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
+  if (stockInput !== undefined) {
+    tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
+  }
+  tf.registerKernel({
+    kernelName: 'Conv2DBackpropInput',
+    backendName: 'wasm',
+    kernelFunc: (args) => {
+      const attrs = args.attrs as unknown as Conv2DBackpropInputAttrs;
+      if (attrs.dataFormat === 'NCHW' && stockInput !== undefined) {
+        return stockInput.kernelFunc(args);
+      }
+      return conv2DBackpropInputWasm({
+        inputs: args.inputs as { dy: TensorInfo; filter: TensorInfo },
+        backend: args.backend as BackendWasm,
+        attrs,
+      });
+    },
+  });
+
+  replaceKernel('Conv2DBackpropFilter', (args) =>
+    conv2DBackpropFilterWasm({
+      inputs: args.inputs as { x: TensorInfo; dy: TensorInfo },
+      backend: args.backend as BackendWasm,
+      attrs: args.attrs as unknown as Conv2DBackpropFilterAttrs,
+    }),
+  );
+  replaceKernel('UnsortedSegmentSum', (args) =>
+    unsortedSegmentSumWasm({
+      inputs: args.inputs as { x: TensorInfo; segmentIds: TensorInfo },
+      backend: args.backend as BackendWasm,
+      attrs: args.attrs as unknown as { numSegments: number },
+    }),
+  );
+
+  registerDepthToSpaceGradient();
+}
+
+function replaceKernel(kernelName: string, kernelFunc: tf.KernelFunc): void {
+  if (tf.getKernel(kernelName, 'wasm') !== undefined) {
+    tf.unregisterKernel(kernelName, 'wasm');
+  }
+  tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+}
+
+registerWasmKernels();
