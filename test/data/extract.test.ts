@@ -1,0 +1,291 @@
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { extractTriplets } from '../../src/data/extract.ts';
+import { formatSummary, type Manifest } from '../../src/data/manifest.ts';
+import { cropFrame, type Frame } from '../../src/image/frame.ts';
+import { readPng } from '../../src/image/png-io.ts';
+import { createLogger, setLogger } from '../../src/util/logger.ts';
+import { runFfmpeg } from '../../src/video/ffmpeg.ts';
+import { openFrameSource } from '../../src/video/frame-source.ts';
+import { makeTempDir, sharedData } from '../helpers/paths.ts';
+
+const BOX = sharedData('videos', 'box.mp4');
+const DAVIS = sharedData('frames', 'davis-selfie-960x507');
+
+const temp = makeTempDir('fruc-extract-');
+const clips = join(temp.dir, 'clips');
+const cutClip = join(clips, 'cut.mp4');
+const staticClip = join(clips, 'static.mp4');
+const frameFolder = join(clips, 'frames');
+let outCount = 0;
+
+function outDir(): string {
+  outCount++;
+  return join(temp.dir, `out-${outCount}`);
+}
+
+function lavfi(source: string) {
+  return { path: source, options: ['-f lavfi'] };
+}
+
+async function readManifest(out: string): Promise<Manifest> {
+  return JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+}
+
+async function nthFrame(path: string, index: number): Promise<Frame> {
+  const source = await openFrameSource(path);
+  let i = 0;
+  for await (const frame of source.frames({ maxFrames: index + 1 })) {
+    if (i++ === index) {
+      return frame;
+    }
+  }
+  throw new Error(`${path} has no frame ${index}`);
+}
+
+/** Byte equality; vitest's deep equality is slow on megabyte arrays. */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.from(a).equals(Buffer.from(b));
+}
+
+beforeAll(async () => {
+  setLogger(createLogger('silent'));
+  mkdirSync(frameFolder, { recursive: true });
+  const h264 = ['-c:v libx264', '-pix_fmt yuv420p'];
+  // 10 frames of testsrc, then a hard cut to 10 frames of mandelbrot.
+  await runFfmpeg(
+    'cut clip',
+    [
+      lavfi('testsrc=size=160x120:rate=10:duration=1'),
+      lavfi('mandelbrot=size=160x120:rate=10'),
+    ],
+    [
+      '-filter_complex [1:v]trim=end_frame=10[m];[0:v][m]concat=n=2:v=1[v]',
+      '-map [v]',
+      ...h264,
+    ],
+    cutClip,
+  );
+  await runFfmpeg(
+    'static clip',
+    [lavfi('color=c=gray:size=64x48:rate=10:duration=1')],
+    h264,
+    staticClip,
+  );
+  await runFfmpeg(
+    'frame folder',
+    [lavfi('testsrc=size=64x48:rate=10:duration=0.8')],
+    [],
+    join(frameFolder, '%03d.png'),
+  );
+}, 60_000);
+
+afterAll(() => temp.cleanup());
+
+describe('extractTriplets', () => {
+  it('cuts seeded random crops from a video and records them', async () => {
+    const out = outDir();
+
+    const summary = await extractTriplets([BOX], {
+      out, maxTriplets: 3, cropSize: 96, cropsPerTriplet: 2,
+    });
+
+    const [box] = summary.sources;
+    expect(box).toMatchObject({ name: 'box', kind: 'video', kept: 3, written: 6 });
+    expect(box.framesRead).toBeLessThan(30);
+    expect(summary.total.written).toBe(6);
+    const manifest = await readManifest(out);
+    expect(manifest.summary.total).toEqual(summary.total);
+    expect(manifest.triplets).toHaveLength(6);
+    for (const t of manifest.triplets) {
+      const first = t.frames[0];
+      expect(t.id).toMatch(/^box\/\d{6}-c[01]$/);
+      expect(t.source).toBe(BOX);
+      expect(t.frames).toEqual([first, first + 1, first + 2]);
+      t.frames.forEach((index, i) => {
+        expect(t.timestamps[i]).toBeCloseTo(index / (30000 / 1001), 9);
+      });
+      expect(t.frameSize).toEqual({ width: 640, height: 480 });
+      expect(t.crop.width).toBe(96);
+      expect(t.crop.x + 96).toBeLessThanOrEqual(640);
+      expect(t.crop.y + 96).toBeLessThanOrEqual(480);
+      const middle = await readPng(join(out, t.id, 'frame1.png'));
+      expect([middle.width, middle.height]).toEqual([96, 96]);
+    }
+    const t = manifest.triplets[3];
+    const source = await nthFrame(BOX, t.frames[2]);
+    const stored = await readPng(join(out, t.id, 'frame2.png'));
+    const { x, y, width, height } = t.crop;
+    const expected = cropFrame(source, x, y, width, height);
+    expect(sameBytes(stored.data, expected.data)).toBe(true);
+  });
+
+  it('stores whole frames of an odd-sized frame folder', async () => {
+    const out = outDir();
+
+    const summary = await extractTriplets([DAVIS], {
+      out, maxTriplets: 2, stride: 3,
+    });
+
+    expect(summary.sources[0]).toMatchObject({
+      kind: 'frames', width: 960, height: 507, kept: 2,
+    });
+    const manifest = await readManifest(out);
+    const t = manifest.triplets[1];
+    expect(t.crop).toEqual({ x: 0, y: 0, width: 960, height: 507 });
+    expect(t.frames[0] % 3).toBe(0);
+    expect(t.timestamps[1]).toBeCloseTo(t.frames[1] / 24, 9);
+    const name = `${String(t.frames[1]).padStart(3, '0')}.png`;
+    const stored = await readPng(join(out, t.id, 'frame1.png'));
+    const original = await readPng(join(DAVIS, name));
+    expect([stored.width, stored.height]).toEqual([960, 507]);
+    expect(sameBytes(stored.data, original.data)).toBe(true);
+  });
+
+  it('reads the videos and frame folders inside a folder', async () => {
+    writeFileSync(join(clips, 'notes.txt'), 'not a video');
+    const out = outDir();
+
+    const summary = await extractTriplets([clips], { out, maxTriplets: 1 });
+
+    expect(summary.sources.map((s) => s.name)).toEqual([
+      'cut', 'frames', 'static',
+    ]);
+    expect(readdirSync(out).sort()).toEqual([
+      'cut', 'frames', 'manifest.json', 'static',
+    ]);
+    expect(summary.sources[1]).toMatchObject({ kind: 'frames', kept: 1 });
+  });
+
+  it('skips and counts the triplets across a scene cut', async () => {
+    const out = outDir();
+
+    const summary = await extractTriplets([cutClip], { out, stride: 1 });
+
+    const [cut] = summary.sources;
+    expect(cut.framesRead).toBe(20);
+    expect(cut.candidates).toBe(18);
+    expect(cut.skippedSceneCut).toBe(2);
+    expect(cut.kept + cut.skippedStatic).toBe(16);
+    const manifest = await readManifest(out);
+    const firsts = manifest.triplets.map((t) => t.frames[0]);
+    expect(firsts).not.toContain(8);
+    expect(firsts).not.toContain(9);
+    expect(firsts).toContain(7);
+    expect(firsts).toContain(10);
+    expect(formatSummary(summary)).toMatch(/^total\s+20\s+18\s+\d+\s+2\s/m);
+  });
+
+  it('skips near-static triplets unless the threshold is 0', async () => {
+    const out = outDir();
+
+    const skipped = await extractTriplets([staticClip], { out, stride: 1 });
+    const kept = await extractTriplets([staticClip], {
+      out, stride: 1, staticThreshold: 0, overwrite: true,
+    });
+
+    expect(skipped.total).toMatchObject({
+      candidates: 8, kept: 0, skippedStatic: 8, written: 0,
+    });
+    expect(kept.total).toMatchObject({ kept: 8, skippedStatic: 0 });
+    expect(readdirSync(join(out, 'static'))).toHaveLength(8);
+  });
+
+  it('gives the same crops for the same seed and others for another', async () => {
+    const crops = async (seed: string) => {
+      const out = outDir();
+      await extractTriplets([cutClip], {
+        out, seed, cropSize: 32, cropsPerTriplet: 3, maxTriplets: 2,
+      });
+      return (await readManifest(out)).triplets.map((t) => t.crop);
+    };
+
+    const first = await crops('alpha');
+    const again = await crops('alpha');
+    const other = await crops('beta');
+
+    expect(first).toHaveLength(6);
+    expect(again).toEqual(first);
+    expect(other).not.toEqual(first);
+  });
+});
+
+describe('extractTriplets on bad input', () => {
+  it('rejects a missing file', async () => {
+    await expect(
+      extractTriplets([join(temp.dir, 'none.mp4')], { out: outDir() }),
+    ).rejects.toMatchObject({ code: 'FRUC_INPUT_MISSING' });
+  });
+
+  it('rejects a text file named .mp4', async () => {
+    const fake = join(temp.dir, 'fake.mp4');
+    writeFileSync(fake, 'this is text, not a video\n');
+
+    await expect(extractTriplets([fake], { out: outDir() }))
+      .rejects.toMatchObject({ code: 'FRUC_NOT_A_VIDEO' });
+  });
+
+  it('rejects an empty folder', async () => {
+    const empty = join(temp.dir, 'empty');
+    mkdirSync(empty);
+
+    await expect(extractTriplets([empty], { out: outDir() }))
+      .rejects.toMatchObject({
+        code: 'FRUC_NO_SOURCES',
+        message: expect.stringContaining('holds no video files'),
+      });
+  });
+
+  it('refuses an existing output and leaves it untouched', async () => {
+    const out = outDir();
+    mkdirSync(out);
+    writeFileSync(join(out, 'keep.txt'), 'mine');
+
+    await expect(extractTriplets([staticClip], { out }))
+      .rejects.toMatchObject({ code: 'FRUC_OUTPUT_EXISTS' });
+    expect(readdirSync(out)).toEqual(['keep.txt']);
+  });
+
+  it('rejects a crop larger than the frames with one clear error', async () => {
+    const out = outDir();
+
+    await expect(extractTriplets([BOX], { out, cropSize: 481 }))
+      .rejects.toMatchObject({
+        code: 'FRUC_CROP_TOO_LARGE',
+        message: expect.stringMatching(/640x480.*at most 480/),
+      });
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('leaves nothing behind when a frame fails midway', async () => {
+    const broken = join(temp.dir, 'broken');
+    mkdirSync(broken);
+    for (const name of readdirSync(frameFolder)) {
+      writeFileSync(join(broken, name), await readFile(join(frameFolder, name)));
+    }
+    writeFileSync(join(broken, '005.png'), 'not a png');
+    const parent = join(temp.dir, 'fail-parent');
+    const out = join(parent, 'triplets');
+
+    await expect(extractTriplets([broken], { out, stride: 1 }))
+      .rejects.toMatchObject({ code: 'FRUC_IMAGE_UNREADABLE' });
+    expect(readdirSync(parent)).toEqual([]);
+  });
+
+  it('rejects several crops of whole frames and empty inputs', async () => {
+    await expect(
+      extractTriplets([BOX], { out: outDir(), cropsPerTriplet: 2 }),
+    ).rejects.toMatchObject({
+      code: 'FRUC_USAGE',
+      message: expect.stringContaining('needs --crop-size'),
+    });
+    await expect(extractTriplets([], { out: outDir() }))
+      .rejects.toMatchObject({ code: 'FRUC_USAGE' });
+    await expect(extractTriplets([BOX], { out: outDir(), stride: 0 }))
+      .rejects.toMatchObject({ message: expect.stringContaining('--stride') });
+  });
+});
