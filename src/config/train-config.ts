@@ -16,7 +16,7 @@ const generatorSchema = z.strictObject({
 
 /** Auto-encoder discriminator size and input. */
 const discriminatorSchema = z.strictObject({
-  /** Channels of the first encoder level, doubled per level, 4..256. Default 32. */
+  /** First encoder level's channels, doubled per level, 4..256. Default 32. */
   width: z.int().min(4).max(256).default(32),
   /**
    * Encoder levels (stride-2 steps), 1..6. Default 3. Crops fed to the
@@ -111,7 +111,7 @@ const scheduleSchema = z.discriminatedUnion('kind', [
     patience: z.int().min(1).default(3),
     /** Factor applied at each cut, (0, 1). Default 0.5. */
     factor: z.number().gt(0).lt(1).default(0.5),
-    /** Smallest PSNR gain (dB) that counts as improvement, >= 0. Default 0.01. */
+    /** Smallest PSNR gain (dB) counted as improvement, >= 0. Default 0.01. */
     threshold: z.number().min(0).default(0.01),
     /** Rates never go below this, >= 0. Default 1e-7. */
     minLr: z.number().min(0).default(1e-7),
