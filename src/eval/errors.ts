@@ -1,0 +1,57 @@
+import { FrucError } from '../errors.ts';
+
+/** The baseline names `--methods` accepts besides checkpoint folders. */
+export const BASELINE_METHODS = ['repeat', 'blend', 'minterpolate'] as const;
+
+/** A `--methods` entry is neither a baseline nor an existing folder. */
+export class UnknownMethodError extends FrucError {
+  constructor(name: string) {
+    super(
+      'FRUC_UNKNOWN_METHOD',
+      `unknown method "${name}"; valid methods are ` +
+        `${BASELINE_METHODS.join(', ')} or the path of a checkpoint folder.`,
+      2,
+    );
+    this.name = 'UnknownMethodError';
+  }
+}
+
+/** A data folder holds no triplets and no PNG frames. */
+export class NoEvalDataError extends FrucError {
+  constructor(path: string) {
+    super(
+      'FRUC_NO_EVAL_DATA',
+      `${path} holds no triplets and no PNG frames; give a Middlebury ` +
+        'folder, folders of triplets (frame0/1/2.png or im1/2/3.png), a ' +
+        'video file or a folder of PNG frames.',
+      2,
+    );
+    this.name = 'NoEvalDataError';
+  }
+}
+
+/** A video or frame folder too short for the drop-every-other protocol. */
+export class TooFewFramesError extends FrucError {
+  constructor(path: string, frames: number) {
+    super(
+      'FRUC_TOO_FEW_FRAMES',
+      `${path} has ${frames} frame(s) but the video protocol needs at ` +
+        'least 3; give a longer video or frame folder.',
+      2,
+    );
+    this.name = 'TooFewFramesError';
+  }
+}
+
+/** The three frames of one sample do not have the same size. */
+export class SampleSizeError extends FrucError {
+  constructor(dataset: string, id: string, sizes: string) {
+    super(
+      'FRUC_SAMPLE_SIZE_MISMATCH',
+      `sample ${id} of ${dataset} has frames of different sizes ` +
+        `(${sizes}); fix or remove that sample.`,
+      2,
+    );
+    this.name = 'SampleSizeError';
+  }
+}

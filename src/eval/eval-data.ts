@@ -1,0 +1,96 @@
+/**
+ * Opens what `fruc eval` is given as data: a triplet dataset (Middlebury,
+ * triplet folders, Vimeo-90K, `fruc extract` output) or, for a video file or
+ * folder of PNG frames, the video protocol.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+
+import { NoTripletsError } from '../data/errors.ts';
+import { findTriplets, type TripletRef } from '../data/triplet-layouts.ts';
+import { InputMissingError } from '../errors.ts';
+import { readPng } from '../image/png-io.ts';
+import { listPngFrames, openFrameSource } from '../video/frame-source.ts';
+import { NoEvalDataError, SampleSizeError } from './errors.ts';
+import { videoProtocolSamples, type EvalSample } from './video-protocol.ts';
+
+/** A named set of samples, read one at a time. */
+export interface EvalDataset {
+  /** Short name for reports: the base name of `path`. */
+  name: string;
+  /** Absolute path of the data. */
+  path: string;
+  /** `triplets` for ground-truth triplets, `video` for the video protocol. */
+  kind: 'triplets' | 'video';
+  /** Samples available (for videos, from the container: an estimate). */
+  size: number;
+  /** Streams the samples in order, at most `maxSamples` of them. */
+  samples(maxSamples?: number): AsyncGenerator<EvalSample>;
+}
+
+/**
+ * Opens one data path. A folder is searched for triplets first; a folder
+ * with none but with PNG files directly inside is read as a video.
+ *
+ * @throws InputMissingError when `path` does not exist.
+ * @throws NoEvalDataError for a folder with no triplets and no frames.
+ * @throws NotAVideoError for a file ffmpeg cannot read as a video.
+ */
+export async function openEvalDataset(path: string): Promise<EvalDataset> {
+  const absPath = resolve(path);
+  if (!existsSync(absPath)) {
+    throw new InputMissingError(path, 'data');
+  }
+  const name = basename(absPath);
+  if (statSync(absPath).isDirectory()) {
+    const triplets = await findTripletsOrNone(absPath);
+    if (triplets.length > 0) {
+      return tripletDataset(name, absPath, triplets);
+    }
+    if ((await listPngFrames(absPath)).length === 0) {
+      throw new NoEvalDataError(path);
+    }
+  }
+
+  const source = await openFrameSource(absPath);
+  return {
+    name,
+    path: absPath,
+    kind: 'video',
+    size: Math.max(0, Math.floor((source.frameCount - 1) / 2)),
+    samples: (maxSamples) => videoProtocolSamples(source, maxSamples),
+  };
+}
+
+async function findTripletsOrNone(path: string): Promise<TripletRef[]> {
+  try {
+    return await findTriplets(path);
+  } catch (err) {
+    if (err instanceof NoTripletsError) {
+      return [];
+    }
+    throw err;
+  }
+}
+
+function tripletDataset(
+  name: string,
+  path: string,
+  triplets: TripletRef[],
+): EvalDataset {
+  async function* samples(maxSamples = Infinity): AsyncGenerator<EvalSample> {
+    const count = Math.min(triplets.length, maxSamples);
+    for (let i = 0; i < count; i++) {
+      const ref = triplets[i];
+      const [prev, gt, next] = await Promise.all(
+        [ref.prev, ref.middle, ref.next].map((p) => readPng(p)),
+      );
+      const sizes = [prev, gt, next].map((f) => `${f.width}x${f.height}`);
+      if (new Set(sizes).size > 1) {
+        throw new SampleSizeError(name, ref.id, sizes.join(', '));
+      }
+      yield { id: ref.id, prev, gt, next };
+    }
+  }
+  return { name, path, kind: 'triplets', size: triplets.length, samples };
+}

@@ -1,0 +1,185 @@
+/**
+ * `fruc eval` without the CLI: resolves the methods, opens the data, runs
+ * the evaluation and writes the report folder atomically.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+
+import { selectBackend, type BackendChoice } from '../backend/select-backend.ts';
+import {
+  createBlendInterpolator,
+  createRepeatInterpolator,
+} from '../models/baselines.ts';
+import type { Interpolator } from '../models/interpolator.ts';
+import { createMinterpolateInterpolator } from '../models/minterpolate.ts';
+import { checkDestination, writeAtomically } from '../util/atomic.ts';
+import { getLogger } from '../util/logger.ts';
+import { BASELINE_METHODS, UnknownMethodError } from './errors.ts';
+import { openEvalDataset, type EvalDataset } from './eval-data.ts';
+import { evaluate, type EvalMethod, type EvalResults } from './evaluate.ts';
+import { createCropCollector } from './report-crops.ts';
+import { formatResultsCsv, formatResultsJson } from './report-data.ts';
+import { renderHtmlReport } from './report-html.ts';
+
+/** Options of {@link runEval}; the CLI flags of `fruc eval`. */
+export interface RunEvalOptions {
+  /** Data paths: triplet folders, video files or PNG frame folders. */
+  data: string[];
+  /** `repeat`, `blend`, `minterpolate` or checkpoint folders, in order. */
+  methods: string[];
+  /** Report folder; written under a temporary name, renamed when done. */
+  out: string;
+  overwrite: boolean;
+  /** Most samples per dataset (default: all). */
+  maxSamples?: number;
+  /** Side of the report crops in pixels; default {@link DEFAULT_CROP_SIZE}. */
+  cropSize?: number;
+  /** TensorFlow.js backend for checkpoints; default `auto`. */
+  backend?: BackendChoice;
+  /** Command-line arguments noted in run.json. */
+  argv?: string[];
+}
+
+/** Default side of the report crops. */
+export const DEFAULT_CROP_SIZE = 160;
+
+/**
+ * Samples per dataset shown in report.html.
+ * Limitation: long videos show only their first samples; the metrics
+ * still cover every sample.
+ */
+export const REPORT_SAMPLES_PER_DATASET = 24;
+
+type MethodSpec =
+  | { kind: 'baseline'; name: (typeof BASELINE_METHODS)[number] }
+  | { kind: 'checkpoint'; path: string };
+
+/** Checks `--methods` entries; unknown names throw before any work. */
+export function parseMethodSpecs(names: string[]): MethodSpec[] {
+  return names.map((raw) => {
+    const name = raw.trim();
+    const baseline = BASELINE_METHODS.find((b) => b === name);
+    if (baseline) {
+      return { kind: 'baseline', name: baseline };
+    }
+    if (name !== '' && existsSync(name) && statSync(name).isDirectory()) {
+      return { kind: 'checkpoint', path: resolve(name) };
+    }
+    throw new UnknownMethodError(name);
+  });
+}
+
+function createBaseline(name: (typeof BASELINE_METHODS)[number]): Interpolator {
+  switch (name) {
+    case 'repeat':
+      return createRepeatInterpolator();
+    case 'blend':
+      return createBlendInterpolator();
+    case 'minterpolate':
+      return createMinterpolateInterpolator();
+  }
+}
+
+async function createMethods(
+  specs: MethodSpec[],
+  backend: BackendChoice,
+): Promise<EvalMethod[]> {
+  const methods: EvalMethod[] = [];
+  const used = new Set<string>();
+  const unique = (label: string) => {
+    let candidate = label;
+    for (let n = 2; used.has(candidate); n++) {
+      candidate = `${label}#${n}`;
+    }
+    used.add(candidate);
+    return candidate;
+  };
+  if (specs.some((s) => s.kind === 'checkpoint')) {
+    await selectBackend(backend);
+  }
+  for (const spec of specs) {
+    if (spec.kind === 'baseline') {
+      methods.push({ label: unique(spec.name), interpolator: createBaseline(spec.name) });
+    } else {
+      getLogger().info(`loading checkpoint ${spec.path}`);
+      // Imported lazily: only checkpoints need TensorFlow.js models.
+      const { loadModelInterpolator } = await import(
+        '../models/model-interpolator.ts'
+      );
+      const interpolator = await loadModelInterpolator(spec.path);
+      methods.push({
+        label: unique(interpolator.name),
+        interpolator,
+        checkpoint: spec.path,
+      });
+    }
+  }
+  return methods;
+}
+
+async function openDatasets(paths: string[]): Promise<EvalDataset[]> {
+  const datasets: EvalDataset[] = [];
+  const names = new Set<string>();
+  for (const path of paths) {
+    const dataset = await openEvalDataset(path);
+    let name = dataset.name;
+    for (let n = 2; names.has(name); n++) {
+      name = `${dataset.name}#${n}`;
+    }
+    names.add(name);
+    datasets.push({ ...dataset, name });
+  }
+  return datasets;
+}
+
+/** Runs the evaluation and writes results.json, results.csv, report.html, run.json. */
+export async function runEval(options: RunEvalOptions): Promise<EvalResults> {
+  const specs = parseMethodSpecs(options.methods);
+  checkDestination(options.out, options.overwrite);
+  const datasets = await openDatasets(options.data);
+  const methods = await createMethods(specs, options.backend ?? 'auto');
+  const cropSize = options.cropSize ?? DEFAULT_CROP_SIZE;
+  const startedAt = new Date().toISOString();
+
+  try {
+    return await writeAtomically(options.out, options.overwrite, async (dir) => {
+      await mkdir(dir, { recursive: true });
+      const crops = createCropCollector(dir, {
+        cropSize,
+        maxPerDataset: REPORT_SAMPLES_PER_DATASET,
+      });
+      const results = await evaluate(datasets, methods, {
+        maxSamples: options.maxSamples,
+        onSample: crops.hook,
+      });
+
+      const run = {
+        command: 'fruc eval',
+        args: options.argv ?? [],
+        startedAt,
+        finishedAt: new Date().toISOString(),
+        methods: methods.map((m) => ({
+          label: m.label,
+          kind: m.checkpoint ? 'checkpoint' : 'baseline',
+          ...(m.checkpoint ? { checkpoint: m.checkpoint } : {}),
+        })),
+        data: results.datasets.map((d) => ({
+          name: d.name, path: d.path, kind: d.kind, samples: d.samples.length,
+        })),
+        maxSamples: options.maxSamples ?? null,
+        cropSize,
+      };
+      await writeFile(join(dir, 'results.json'), formatResultsJson(results));
+      await writeFile(join(dir, 'results.csv'), formatResultsCsv(results));
+      await writeFile(join(dir, 'report.html'),
+        renderHtmlReport(results, crops.records));
+      await writeFile(join(dir, 'run.json'), `${JSON.stringify(run, null, 2)}\n`);
+      return results;
+    });
+  } finally {
+    for (const method of methods) {
+      method.interpolator.dispose();
+    }
+  }
+}
