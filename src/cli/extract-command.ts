@@ -46,7 +46,8 @@ const EXTRACT_OPTIONS: OptionSpec[] = [
   },
   {
     flags: '--seed <text>',
-    description: 'seed of the crop positions; the same seed gives the same crops',
+    description:
+      'seed of the crop positions; the same seed gives the same crops',
     defaultValue: EXTRACT_DEFAULTS.seed,
   },
   {

@@ -13,7 +13,10 @@ export function wholeFrame(width: number, height: number): CropRect {
   return { x: 0, y: 0, width, height };
 }
 
-/** Picks square crops at random positions; the same seed gives the same crops. */
+/**
+ * Picks square crops at random positions; the same seed gives the same
+ * crops.
+ */
 export interface CropPicker {
   /**
    * Returns `count` windows of `size` x `size` inside a `width` x `height`

@@ -20,7 +20,11 @@ export interface ExtractOptions {
   stride?: number;
   /** Most triplets kept per source, >= 1. Default: no limit. */
   maxTriplets?: number;
-  /** Seed of the crop positions; the same seed gives the same crops. Default '0'. */
+  /**
+   * Seed of the crop positions; the same seed gives the same crops. Each
+   * source draws from its own generator seeded with `<seed>:<source name>`,
+   * so adding an input does not move the crops of the others. Default '0'.
+   */
   seed?: string;
   /**
    * Histogram distance in [0, 1] above which prev/middle or middle/next is

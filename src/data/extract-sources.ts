@@ -65,7 +65,8 @@ async function sourcesInFolder(dir: string): Promise<string[]> {
   for (const entry of names) {
     const full = join(dir, entry.name);
     const isDir = entry.isDirectory() ||
-      (entry.isSymbolicLink() && statSync(full).isDirectory());
+      (entry.isSymbolicLink() && existsSync(full) &&
+        statSync(full).isDirectory());
     if (isDir) {
       if ((await listPngFrames(full)).length > 0) {
         found.push(full);

@@ -32,7 +32,11 @@ import {
 } from './manifest.ts';
 
 /** File names inside each triplet folder: previous, middle, next. */
-export const TRIPLET_FILES = ['frame0.png', 'frame1.png', 'frame2.png'] as const;
+export const TRIPLET_FILES = [
+  'frame0.png',
+  'frame1.png',
+  'frame2.png',
+] as const;
 
 /** Name of the manifest file in the output root. */
 export const MANIFEST_FILE = 'manifest.json';

@@ -44,7 +44,12 @@ export interface SourceSummary {
 /** The totals over all sources. */
 export type SummaryTotals = Pick<
   SourceSummary,
-  'framesRead' | 'candidates' | 'kept' | 'skippedSceneCut' | 'skippedStatic' | 'written'
+  | 'framesRead'
+  | 'candidates'
+  | 'kept'
+  | 'skippedSceneCut'
+  | 'skippedStatic'
+  | 'written'
 >;
 
 /** What `extractTriplets` returns and the manifest stores. */

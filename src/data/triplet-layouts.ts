@@ -24,8 +24,10 @@ export interface TripletRef {
   next: string;
 }
 
+type FileSet = readonly [string, string, string];
+
 /** File names of a triplet folder, in the order previous, middle, next. */
-export const TRIPLET_FILE_SETS: readonly (readonly [string, string, string])[] = [
+export const TRIPLET_FILE_SETS: readonly FileSet[] = [
   ['frame0.png', 'frame1.png', 'frame2.png'],
   ['im1.png', 'im2.png', 'im3.png'],
 ];

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { extractTriplets } from '../../src/data/extract.ts';
 import { formatSummary, type Manifest } from '../../src/data/manifest.ts';
+import { findTriplets } from '../../src/data/triplet-layouts.ts';
 import { cropFrame, type Frame } from '../../src/image/frame.ts';
 import { readPng } from '../../src/image/png-io.ts';
 import { createLogger, setLogger } from '../../src/util/logger.ts';
@@ -195,6 +196,17 @@ describe('extractTriplets', () => {
     expect(readdirSync(join(out, 'static'))).toHaveLength(8);
   });
 
+  it('writes a layout that findTriplets reads back', async () => {
+    const out = outDir();
+    await extractTriplets([cutClip], { out, maxTriplets: 3 });
+
+    const found = await findTriplets(out);
+
+    const manifest = await readManifest(out);
+    expect(found.map((t) => t.id)).toEqual(manifest.triplets.map((t) => t.id));
+    expect(found[0].middle).toBe(join(out, found[0].id, 'frame1.png'));
+  });
+
   it('gives the same crops for the same seed and others for another', async () => {
     const crops = async (seed: string) => {
       const out = outDir();
@@ -211,81 +223,5 @@ describe('extractTriplets', () => {
     expect(first).toHaveLength(6);
     expect(again).toEqual(first);
     expect(other).not.toEqual(first);
-  });
-});
-
-describe('extractTriplets on bad input', () => {
-  it('rejects a missing file', async () => {
-    await expect(
-      extractTriplets([join(temp.dir, 'none.mp4')], { out: outDir() }),
-    ).rejects.toMatchObject({ code: 'FRUC_INPUT_MISSING' });
-  });
-
-  it('rejects a text file named .mp4', async () => {
-    const fake = join(temp.dir, 'fake.mp4');
-    writeFileSync(fake, 'this is text, not a video\n');
-
-    await expect(extractTriplets([fake], { out: outDir() }))
-      .rejects.toMatchObject({ code: 'FRUC_NOT_A_VIDEO' });
-  });
-
-  it('rejects an empty folder', async () => {
-    const empty = join(temp.dir, 'empty');
-    mkdirSync(empty);
-
-    await expect(extractTriplets([empty], { out: outDir() }))
-      .rejects.toMatchObject({
-        code: 'FRUC_NO_SOURCES',
-        message: expect.stringContaining('holds no video files'),
-      });
-  });
-
-  it('refuses an existing output and leaves it untouched', async () => {
-    const out = outDir();
-    mkdirSync(out);
-    writeFileSync(join(out, 'keep.txt'), 'mine');
-
-    await expect(extractTriplets([staticClip], { out }))
-      .rejects.toMatchObject({ code: 'FRUC_OUTPUT_EXISTS' });
-    expect(readdirSync(out)).toEqual(['keep.txt']);
-  });
-
-  it('rejects a crop larger than the frames with one clear error', async () => {
-    const out = outDir();
-
-    await expect(extractTriplets([BOX], { out, cropSize: 481 }))
-      .rejects.toMatchObject({
-        code: 'FRUC_CROP_TOO_LARGE',
-        message: expect.stringMatching(/640x480.*at most 480/),
-      });
-    expect(existsSync(out)).toBe(false);
-  });
-
-  it('leaves nothing behind when a frame fails midway', async () => {
-    const broken = join(temp.dir, 'broken');
-    mkdirSync(broken);
-    for (const name of readdirSync(frameFolder)) {
-      writeFileSync(join(broken, name), await readFile(join(frameFolder, name)));
-    }
-    writeFileSync(join(broken, '005.png'), 'not a png');
-    const parent = join(temp.dir, 'fail-parent');
-    const out = join(parent, 'triplets');
-
-    await expect(extractTriplets([broken], { out, stride: 1 }))
-      .rejects.toMatchObject({ code: 'FRUC_IMAGE_UNREADABLE' });
-    expect(readdirSync(parent)).toEqual([]);
-  });
-
-  it('rejects several crops of whole frames and empty inputs', async () => {
-    await expect(
-      extractTriplets([BOX], { out: outDir(), cropsPerTriplet: 2 }),
-    ).rejects.toMatchObject({
-      code: 'FRUC_USAGE',
-      message: expect.stringContaining('needs --crop-size'),
-    });
-    await expect(extractTriplets([], { out: outDir() }))
-      .rejects.toMatchObject({ code: 'FRUC_USAGE' });
-    await expect(extractTriplets([BOX], { out: outDir(), stride: 0 }))
-      .rejects.toMatchObject({ message: expect.stringContaining('--stride') });
   });
 });
