@@ -10,7 +10,8 @@ export function pair(a: number, b: number): tf.Tensor4D {
 /** A discriminator output whose sigmoid map is `probs`. */
 export function fromProbs(a: number, b: number): DiscriminatorOutput {
   const probs = pair(a, b);
-  return { probs, logits: tf.log(tf.div(probs, tf.sub(1, probs))) };
+  const logits = tf.log(tf.div(probs, tf.sub(1, probs))) as tf.Tensor4D;
+  return { probs, logits };
 }
 
 /** A discriminator output with the given logits (and optional global). */
