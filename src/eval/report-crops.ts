@@ -100,7 +100,7 @@ function safeName(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, '_');
 }
 
-/** Writes report crops while an evaluation runs; see {@link createCropCollector}. */
+/** Writes report crops while an evaluation runs. */
 export interface CropCollector {
   /** Pass as `onSample` to `evaluate`. */
   hook: SampleHook;

@@ -100,7 +100,10 @@ async function createMethods(
   }
   for (const spec of specs) {
     if (spec.kind === 'baseline') {
-      methods.push({ label: unique(spec.name), interpolator: createBaseline(spec.name) });
+      methods.push({
+        label: unique(spec.name),
+        interpolator: createBaseline(spec.name),
+      });
     } else {
       getLogger().info(`loading checkpoint ${spec.path}`);
       // Imported lazily: only checkpoints need TensorFlow.js models.
@@ -133,7 +136,11 @@ async function openDatasets(paths: string[]): Promise<EvalDataset[]> {
   return datasets;
 }
 
-/** Runs the evaluation and writes results.json, results.csv, report.html, run.json. */
+/**
+ * Runs the evaluation and writes results.json, results.csv, report.html,
+ * run.json and crops/ into `options.out`. Unknown methods, an existing
+ * output and unusable data are refused before any work starts.
+ */
 export async function runEval(options: RunEvalOptions): Promise<EvalResults> {
   const specs = parseMethodSpecs(options.methods);
   checkDestination(options.out, options.overwrite);

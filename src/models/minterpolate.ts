@@ -45,10 +45,12 @@ export async function minterpolatePair(prev: Frame, next: Frame): Promise<Frame>
     (data) => Buffer.from(data.buffer, data.byteOffset, data.byteLength),
   ));
 
-  const run = filterRgb(
-    { width, height, fps: { num: 1, den: 1 }, filters: minterpolateFilters(width, height) },
-    input,
-  );
+  const run = filterRgb({
+    width,
+    height,
+    fps: { num: 1, den: 1 },
+    filters: minterpolateFilters(width, height),
+  }, input);
   const chunks: Buffer[] = [];
   let received = 0;
   for await (const chunk of run.stdout) {
