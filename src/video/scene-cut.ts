@@ -15,27 +15,50 @@ export const DEFAULT_SCENE_CUT: SceneCutOptions = { threshold: 0.5 };
 const BINS = 16;
 
 /**
+ * Colour histogram of a frame: 16 bins per channel, R bins first, then G,
+ * then B (`[48]` counts). Computing it once per frame lets a stream compare
+ * each frame with both neighbours at the cost of one pass.
+ */
+export function colorHistogram(frame: Frame): Uint32Array {
+  const counts = new Uint32Array(BINS * 3);
+  const data = frame.data;
+  const shift = 8 - Math.log2(BINS);
+  for (let i = 0; i < data.length; i += 3) {
+    counts[data[i] >> shift]++;
+    counts[BINS + (data[i + 1] >> shift)]++;
+    counts[2 * BINS + (data[i + 2] >> shift)]++;
+  }
+  return counts;
+}
+
+/**
+ * {@link histogramDistance} from two {@link colorHistogram} results of
+ * frames with `pixels` pixels each; in [0, 1].
+ */
+export function histogramsDistance(
+  ha: Uint32Array,
+  hb: Uint32Array,
+  pixels: number,
+): number {
+  let sum = 0;
+  for (let k = 0; k < ha.length; k++) {
+    sum += Math.abs(ha[k] - hb[k]);
+  }
+  return sum / (2 * 3 * pixels);
+}
+
+/**
  * Distance between the colour histograms of two frames, in [0, 1]: 0 for
  * identical distributions, 1 for disjoint ones. Motion barely changes a
  * histogram while a cut to another shot usually changes it a lot.
  */
 export function histogramDistance(a: Frame, b: Frame): number {
   assertSameSize(a, b, 'histogramDistance');
-  const ha = new Float64Array(BINS * 3);
-  const hb = new Float64Array(BINS * 3);
-  const shift = 8 - Math.log2(BINS);
-  for (let i = 0; i < a.data.length; i += 3) {
-    for (let c = 0; c < 3; c++) {
-      ha[c * BINS + (a.data[i + c] >> shift)]++;
-      hb[c * BINS + (b.data[i + c] >> shift)]++;
-    }
-  }
-  const pixels = a.width * a.height;
-  let sum = 0;
-  for (let k = 0; k < ha.length; k++) {
-    sum += Math.abs(ha[k] - hb[k]);
-  }
-  return sum / (2 * 3 * pixels);
+  return histogramsDistance(
+    colorHistogram(a),
+    colorHistogram(b),
+    a.width * a.height,
+  );
 }
 
 /** Mean absolute difference of two frames on the 0..255 scale. */
