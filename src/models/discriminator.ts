@@ -65,7 +65,9 @@ function leaky(x: tf.SymbolicTensor): tf.SymbolicTensor {
  * output `[batch, 1]`: a 1x1 spectral-norm convolution on the bottleneck,
  * averaged over its pixels. Every convolution is a {@link SpectralConv2D}.
  */
-export function createDiscriminator(options: DiscriminatorOptions): Discriminator {
+export function createDiscriminator(
+  options: DiscriminatorOptions,
+): Discriminator {
   const { width, depth, inputChannels } = options;
   const seed = options.seed ?? 0;
   const powerIterations = options.powerIterations ?? 1;
@@ -83,7 +85,8 @@ export function createDiscriminator(options: DiscriminatorOptions): Discriminato
 
   const input = tf.input({ shape: [null, null, inputChannels] });
   const skips: tf.SymbolicTensor[] = [];
-  let x = leaky(conv('enc0', channelsAt(0), 3).apply(input) as tf.SymbolicTensor);
+  const stem = conv('enc0', channelsAt(0), 3);
+  let x = leaky(stem.apply(input) as tf.SymbolicTensor);
   for (let level = 1; level <= depth; level++) {
     skips.push(x);
     const down = conv(`enc${level}`, channelsAt(level), 4, 2);

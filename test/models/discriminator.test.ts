@@ -54,7 +54,7 @@ describe('SpectralConv2D', () => {
       tf.reshape(kernel, [-1, 6]).dataSync() as Float32Array, 36, 6) * 5;
 
     for (let i = 0; i < 30; i++) {
-      tf.dispose(layer.apply(x, { training: true }));
+      tf.dispose(layer.apply(x, { training: true }) as tf.Tensor);
     }
     const sigma = largestSingularValue(
       inferenceKernel(layer).dataSync() as Float32Array, 36, 6);
@@ -67,12 +67,12 @@ describe('SpectralConv2D', () => {
   it('advances u only in training calls', () => {
     const layer = new SpectralConv2D({ filters: 4, kernelSize: 3, seed: 1 });
     const x = randomImages(3, 8, 1);
-    tf.dispose(layer.apply(x));
+    tf.dispose(layer.apply(x) as tf.Tensor);
     const u0 = layer.getWeights()[2].arraySync();
 
-    tf.dispose(layer.apply(x));
+    tf.dispose(layer.apply(x) as tf.Tensor);
     const uEval = layer.getWeights()[2].arraySync();
-    tf.dispose(layer.apply(x, { training: true }));
+    tf.dispose(layer.apply(x, { training: true }) as tf.Tensor);
     const uTrain = layer.getWeights()[2].arraySync();
 
     expect(uEval).toEqual(u0);
@@ -97,6 +97,14 @@ describe('createDiscriminator', () => {
     expect(Math.max(...probs)).toBeLessThanOrEqual(1);
     const sigmoid = tf.sigmoid(out.logits).dataSync();
     expect(Array.from(probs)).toEqual(Array.from(sigmoid));
+  });
+
+  it('starts with moderate logits: the norm holds before training', () => {
+    const disc = createDiscriminator({ width: 4, depth: 2, inputChannels: 3 });
+
+    const { logits } = disc.judge(randomImages(3));
+
+    expect(tf.max(tf.abs(logits)).dataSync()[0]).toBeLessThan(5);
   });
 
   it('with 3 channels and a global head adds a [batch, 1] logit', () => {

@@ -27,7 +27,8 @@ function l2Normalize(x: tf.Tensor): tf.Tensor {
  * One spectral normalisation of a weight matrix by power iteration.
  * @param weights `[rows, cols]`, e.g. a conv kernel reshaped to
  *   `[kh * kw * inChannels, filters]`.
- * @param u `[cols, 1]` estimate of the top right singular vector.
+ * @param u `[cols, 1]` estimate of the top right singular vector, any
+ *   non-zero scale.
  * @param iterations Power iterations, >= 0 (0 only estimates sigma).
  * @returns `normalized` = weights / sigma, with gradient through sigma to
  *   `weights` (u and v are constants, as in Miyato et al. 2018), the new
@@ -40,7 +41,9 @@ export function spectralNormalize(
 ): { normalized: tf.Tensor2D; u: tf.Tensor2D; sigma: tf.Scalar } {
   return tf.tidy(() => {
     const constant = stopGradient(weights);
-    let uNext: tf.Tensor = stopGradient(u);
+    // Normalising u first makes sigma right whatever u's scale (a fresh
+    // layer's random u, or 0 iterations at inference).
+    let uNext: tf.Tensor = l2Normalize(stopGradient(u));
     for (let i = 0; i < iterations; i++) {
       const v = l2Normalize(tf.matMul(constant, uNext as tf.Tensor2D));
       uNext = l2Normalize(tf.matMul(constant, v as tf.Tensor2D, true));
@@ -120,7 +123,7 @@ export class SpectralConv2D extends tf.layers.Layer {
       'u',
       [this.filters, 1],
       'float32',
-      tf.initializers.randomNormal({ seed: this.seed }),
+      tf.initializers.randomNormal({ stddev: 1, seed: this.seed }),
       undefined,
       false,
     );
