@@ -85,7 +85,11 @@ const optimSchema = z
      * lrRatio * lrG. Used when `lrD` is absent; 1 when both are absent.
      */
     lrRatio: z.number().gt(0).max(100).optional(),
-    /** Adam beta1, [0, 1). Default 0.9. */
+    /**
+     * Adam beta1, [0, 1). Default 0.9. The adversarial configs use 0.5,
+     * the usual GAN setting (DCGAN, LSGAN), so that Adam's momentum does
+     * not carry the two players past each other.
+     */
     beta1: z.number().min(0).lt(1).default(0.9),
     /** Adam beta2, [0, 1). Default 0.999. */
     beta2: z.number().min(0).lt(1).default(0.999),
@@ -141,8 +145,11 @@ const checkpointSchema = z.strictObject({
 });
 
 /**
- * Schema of a training config file (`configs/<loss>.json`). Objects are
- * strict: an unknown key is an error. Rules linking fields: `cropSize` must
+ * Schema of a training config file (`configs/<loss>.json`). The shipped
+ * configs are the small setting: `pixel` pre-trains the generator (higher
+ * rate, step decay); every other config fine-tunes that generator (`--init`)
+ * for as many steps with w_adv = 5e-3, lrG = lrD = 1e-4, no warm-up.
+ * Objects are strict: an unknown key is an error. Rules linking fields: `cropSize` must
  * be a multiple of 2^`discriminator.depth`; `warmupSteps` <= `steps`.
  */
 export const trainConfigSchema = z
