@@ -1,6 +1,250 @@
-import { Command } from 'commander';
+import { existsSync, statSync } from 'node:fs';
 
-/** Builds `fruc upconvert`. Being written (issue 2); replaced by its real module. */
+import { Command, InvalidArgumentError } from 'commander';
+
+import {
+  selectBackend,
+  type BackendChoice,
+} from '../backend/select-backend.ts';
+import { FrucError, InputMissingError, UsageError } from '../errors.ts';
+import {
+  createBlendInterpolator,
+  createRepeatInterpolator,
+} from '../models/baselines.ts';
+import type { Interpolator } from '../models/interpolator.ts';
+import { checkDestination } from '../util/atomic.ts';
+import { parseFrameRate, type FrameRate } from '../video/ffmpeg.ts';
+import { DEFAULT_SCENE_CUT } from '../video/scene-cut.ts';
+import { formatSummary, upconvert } from '../video/upconvert.ts';
+import {
+  UPCONVERT_FACTORS,
+  type UpconvertFactor,
+} from '../video/upconvert-frames.ts';
+import {
+  BACKEND_OPTION,
+  OVERWRITE_OPTION,
+  addOptions,
+  numberInRange,
+  type OptionSpec,
+} from './options.ts';
+
+/** Values of `--method`. */
+export const UPCONVERT_METHODS = [
+  'model',
+  'blend',
+  'repeat',
+  'minterpolate',
+] as const;
+type UpconvertMethodName = (typeof UPCONVERT_METHODS)[number];
+
+function parseFactor(value: string): UpconvertFactor {
+  const factor = UPCONVERT_FACTORS.find((f) => String(f) === value.trim());
+  if (factor === undefined) {
+    throw new InvalidArgumentError(
+      `expected ${UPCONVERT_FACTORS.join(', ')} (repeated midpoints).`,
+    );
+  }
+  return factor;
+}
+
+function parseRate(value: string): FrameRate {
+  const match = /^\s*(\d+)(?:\.(\d+))?(?:\/(\d+))?\s*$/.exec(value);
+  // A decimal rate becomes a fraction: 23.976 is 23976/1000.
+  const rate = match && !(match[2] && match[3])
+    ? parseFrameRate(
+      match[2]
+        ? `${match[1]}${match[2]}/${10 ** match[2].length}`
+        : `${match[1]}/${match[3] ?? '1'}`,
+    )
+    : { num: 0, den: 1 };
+  if (rate.num === 0) {
+    throw new InvalidArgumentError(
+      'expected a positive rate such as 24, 23.976 or 30000/1001.',
+    );
+  }
+  return rate;
+}
+
+const UPCONVERT_OPTIONS: OptionSpec[] = [
+  {
+    flags: '-f, --factor <n>',
+    description:
+      'output frames per input frame: 2, 4 or 8 (4 and 8 by repeated ' +
+      'midpoints); the frame rate is multiplied by the same factor',
+    parse: parseFactor,
+    defaultValue: 2,
+  },
+  {
+    flags: '-m, --method <name>',
+    description:
+      'how in-between frames are made: model (needs --checkpoint), blend ' +
+      '(mean of the two frames), repeat (earlier frame) or minterpolate ' +
+      "(ffmpeg's motion-compensated filter); default model when " +
+      '--checkpoint is given, else blend',
+    choices: UPCONVERT_METHODS,
+  },
+  {
+    flags: '--checkpoint <dir>',
+    description:
+      'trained model folder (model.json + weights) for --method model',
+  },
+  {
+    flags: '--fps <rate>',
+    description:
+      'frame rate of an input folder of PNG frames, e.g. 25 or 30000/1001 ' +
+      '(default 24); a video input keeps its own rate',
+    parse: parseRate,
+  },
+  {
+    flags: '--scene-threshold <t>',
+    description:
+      'histogram distance 0..1 above which two neighbouring frames are a ' +
+      'scene cut; across a cut the earlier frame is repeated, not blended',
+    parse: numberInRange(0, 1),
+    defaultValue: DEFAULT_SCENE_CUT.threshold,
+  },
+  {
+    flags: '--no-progress',
+    description: 'do not draw the progress bar on stderr',
+  },
+  BACKEND_OPTION,
+  OVERWRITE_OPTION,
+];
+
+interface UpconvertFlags {
+  factor: UpconvertFactor;
+  method?: UpconvertMethodName;
+  checkpoint?: string;
+  fps?: FrameRate;
+  sceneThreshold: number;
+  progress: boolean;
+  backend: BackendChoice;
+  overwrite?: boolean;
+}
+
+function resolveMethod(flags: UpconvertFlags): UpconvertMethodName {
+  const method = flags.method ?? (flags.checkpoint ? 'model' : 'blend');
+  if (method === 'model' && !flags.checkpoint) {
+    throw new UsageError(
+      'upconvert: --method model needs a trained model; pass --checkpoint DIR.',
+    );
+  }
+  if (method !== 'model' && flags.checkpoint) {
+    throw new UsageError(
+      'upconvert: --checkpoint is only used by --method model, not ' +
+        `${method}; drop one of the two.`,
+    );
+  }
+  return method;
+}
+
+/** Cheap checks first, so that a refused run loads no model. */
+function checkPaths(input: string, output: string, flags: UpconvertFlags) {
+  if (!existsSync(input)) {
+    throw new InputMissingError(input);
+  }
+  if (flags.fps && !statSync(input).isDirectory()) {
+    throw new UsageError(
+      `upconvert: --fps sets the rate of a folder of frames, but ${input} ` +
+        'is a video, which keeps its own rate; drop --fps.',
+    );
+  }
+  checkDestination(output.replace(/\/+$/, ''), flags.overwrite ?? false);
+  if (flags.checkpoint && !existsSync(flags.checkpoint)) {
+    throw new InputMissingError(flags.checkpoint, 'checkpoint folder');
+  }
+}
+
+interface ModelModule {
+  loadModelInterpolator?: (dir: string) => Promise<Interpolator>;
+}
+
+async function loadModel(flags: UpconvertFlags): Promise<Interpolator> {
+  await selectBackend(flags.backend);
+  // Loaded lazily: the model stack (tfjs graphs, weights) is needed by
+  // --method model alone, and the module is built by another stage.
+  const modulePath = '../models/model-interpolator.ts';
+  let loaded: ModelModule;
+  try {
+    loaded = (await import(modulePath)) as ModelModule;
+  } catch (err) {
+    const { code, message } = err as { code?: string; message?: string };
+    if (
+      code === 'ERR_MODULE_NOT_FOUND' &&
+      message?.includes('model-interpolator')
+    ) {
+      throw new FrucError(
+        'FRUC_MODEL_UNAVAILABLE',
+        'upconvert: this build has no model support yet; use --method ' +
+          'blend, repeat or minterpolate.',
+        2,
+      );
+    }
+    throw err;
+  }
+  if (!loaded.loadModelInterpolator) {
+    throw new Error(
+      'model-interpolator.ts does not export loadModelInterpolator',
+    );
+  }
+  return loaded.loadModelInterpolator(flags.checkpoint ?? '');
+}
+
+async function createMethod(
+  method: UpconvertMethodName,
+  flags: UpconvertFlags,
+): Promise<Interpolator | 'minterpolate'> {
+  switch (method) {
+    case 'model':
+      return loadModel(flags);
+    case 'blend':
+      return createBlendInterpolator();
+    case 'repeat':
+      return createRepeatInterpolator();
+    case 'minterpolate':
+      return 'minterpolate';
+  }
+}
+
+/** Builds `fruc upconvert <in> <out>`. */
 export function createUpconvertCommand(): Command {
-  return new Command('upconvert').description('(not yet available)');
+  const command = new Command('upconvert')
+    .description(
+      'Multiply the frame rate of a video (or a folder of PNG frames) by ' +
+        '2, 4 or 8. The output keeps the input\'s duration, audio and ' +
+        'subtitles; a path without extension writes a folder of PNG frames. ' +
+        'Prints a one-line summary.',
+    )
+    .argument('<in>', 'video file or folder of PNG frames')
+    .argument('<out>', 'output video (.mp4, .mkv, .mov, .avi) or folder')
+    .configureOutput({
+      // Sub-commands do not inherit the program's output settings.
+      outputError: (text, write) => write(`fruc: ${text}`),
+    });
+  addOptions(command, UPCONVERT_OPTIONS);
+  command.action(async (
+    input: string,
+    output: string,
+    flags: UpconvertFlags,
+  ) => {
+    const method = resolveMethod(flags);
+    checkPaths(input, output, flags);
+    const interpolatorOrFilter = await createMethod(method, flags);
+    try {
+      const result = await upconvert(input, output, {
+        factor: flags.factor,
+        method: interpolatorOrFilter,
+        sceneCut: { threshold: flags.sceneThreshold },
+        overwrite: flags.overwrite ?? false,
+        folderFps: flags.fps,
+        progress: flags.progress,
+      });
+      process.stdout.write(`${formatSummary(result)}\n`);
+    } finally {
+      if (interpolatorOrFilter !== 'minterpolate') {
+        interpolatorOrFilter.dispose();
+      }
+    }
+  });
+  return command;
 }

@@ -1,0 +1,183 @@
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { makeTempDir, sharedData } from '../helpers/paths.ts';
+import { runCli, type CliResult } from '../helpers/run-cli.ts';
+import {
+  audioPacketsMd5,
+  davisFolder,
+  ffmpeg,
+  probe,
+  probeVideoStream,
+} from '../video/upconvert-fixtures.ts';
+
+const BOX = sharedData('videos', 'box.mp4');
+const VTEST = sharedData('videos', 'vtest.avi');
+
+/** One line on stderr starting `fruc: error:`, no stack trace. */
+function expectOneLineError(result: CliResult, pattern: RegExp): void {
+  expect(result.status).not.toBe(0);
+  const lines = result.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^fruc: error: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('fruc upconvert', () => {
+  let dir: string;
+  let cleanup: () => void;
+
+  beforeAll(() => {
+    ({ dir, cleanup } = makeTempDir('fruc-upconvert-cli-'));
+  });
+  afterAll(() => cleanup());
+
+  it('box.mp4: 910 frames at 60000/1001 fps, same duration, same audio', () => {
+    const out = join(dir, 'box-x2.mp4');
+
+    const result = runCli(['upconvert', BOX, out]);
+
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(
+      /^upconverted 455 -> 910 frames, 29\.970 -> 59\.940 fps \(60000\/1001\)/,
+    );
+    expect(result.stdout.trim().split('\n')).toHaveLength(1);
+    const input = probe(BOX);
+    const output = probe(out);
+    const video = output.streams.find((s) => s.codec_type === 'video');
+    const frameSec = 1001 / 30000;
+    expect(video?.nb_read_frames).toBe('910');
+    expect(video?.r_frame_rate).toBe('60000/1001');
+    expect(Number(video?.duration)).toBeCloseTo(455 * frameSec, 3);
+    expect(Math.abs(Number(output.format.duration) -
+      Number(input.format.duration))).toBeLessThan(frameSec);
+    expect(output.streams.filter((s) => s.codec_type === 'audio'))
+      .toHaveLength(1);
+    expect(audioPacketsMd5(out)).toBe(audioPacketsMd5(BOX));
+  });
+
+  it('vtest.avi: 1590 frames at 20 fps', () => {
+    const out = join(dir, 'vtest-x2.mp4');
+
+    const result = runCli(['upconvert', VTEST, out]);
+
+    expect(result.status).toBe(0);
+    const video = probeVideoStream(out);
+    expect(video.nb_read_frames).toBe('1590');
+    expect(video.r_frame_rate).toBe('20/1');
+    expect(Number(video.duration)).toBeCloseTo(79.5, 2);
+  });
+
+  it('an odd-size PNG folder at --fps 25 becomes a 50 fps mp4', () => {
+    const input = davisFolder(dir, 10);
+    const out = join(dir, 'davis-x2.mp4');
+
+    const result = runCli([
+      'upconvert', input, out, '--fps', '25', '--method', 'repeat',
+    ]);
+
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/10 -> 20 frames.*method repeat/);
+    const video = probeVideoStream(out);
+    expect(video).toMatchObject({
+      width: 960, height: 507, r_frame_rate: '50/1', nb_read_frames: '20',
+    });
+  });
+
+  describe('bad input', () => {
+    let outDir: string;
+
+    beforeAll(() => {
+      outDir = join(dir, 'bad-out');
+      mkdirSync(outDir);
+      ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=32x32:rate=10',
+        '-frames:v', '1', join(outDir, 'taken.mp4')]);
+      writeFileSync(join(dir, 'notes.mp4'), 'these are notes, not a video\n');
+      ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1',
+        '-c:a', 'aac', join(dir, 'sine.mp4')]);
+    });
+
+    function run(args: string[]): CliResult {
+      return runCli(['upconvert', ...args], { timeoutMs: 60_000 });
+    }
+
+    function expectNothingLeft(): void {
+      expect(readdirSync(outDir)).toEqual(['taken.mp4']);
+    }
+
+    it('a missing file', () => {
+      const result = run([join(dir, 'missing.mp4'), join(outDir, 'a.mp4')]);
+
+      expectOneLineError(result, /missing\.mp4 does not exist/);
+      expectNothingLeft();
+    });
+
+    it('a text file named .mp4', () => {
+      const result = run([join(dir, 'notes.mp4'), join(outDir, 'a.mp4')]);
+
+      expectOneLineError(result, /notes\.mp4 is not a video ffmpeg can read/);
+      expectNothingLeft();
+    });
+
+    it('an audio-only file', () => {
+      const result = run([join(dir, 'sine.mp4'), join(outDir, 'a')]);
+
+      expectOneLineError(result, /sine\.mp4 has no video stream/);
+      expectNothingLeft();
+    });
+
+    it('an existing output without --overwrite', () => {
+      const taken = join(outDir, 'taken.mp4');
+      const before = readFileSync(taken);
+      const mtime = statSync(taken).mtimeMs;
+
+      const result = run([BOX, taken]);
+
+      expectOneLineError(result, /taken\.mp4 already exists.*--overwrite/);
+      expect(readFileSync(taken).equals(before)).toBe(true);
+      expect(statSync(taken).mtimeMs).toBe(mtime);
+      expectNothingLeft();
+    });
+
+    it('a bad --factor', () => {
+      const result = run([BOX, join(outDir, 'a.mp4'), '--factor', '3']);
+
+      expectOneLineError(result, /--factor.*'3' is invalid.*2, 4, 8/);
+      expectNothingLeft();
+    });
+
+    it('--method model without --checkpoint', () => {
+      const result = run([BOX, join(outDir, 'a.mp4'), '--method', 'model']);
+
+      expectOneLineError(result, /--method model needs .*--checkpoint DIR/);
+      expectNothingLeft();
+    });
+
+    it('a --checkpoint folder that does not exist', () => {
+      const result = run([
+        BOX, join(outDir, 'a.mp4'), '--checkpoint', join(dir, 'no-model'),
+      ]);
+
+      expectOneLineError(result, /checkpoint folder .*no-model does not exist/);
+      expectNothingLeft();
+    });
+
+    it('--fps with a video input, and an unreadable --fps', () => {
+      const onVideo = run([BOX, join(outDir, 'a.mp4'), '--fps', '25']);
+      const badRate = run([dir, join(outDir, 'a.mp4'), '--fps', '0']);
+
+      expectOneLineError(onVideo, /--fps sets the rate of a folder/);
+      expectOneLineError(badRate, /--fps.*'0' is invalid/);
+      expectNothingLeft();
+    });
+  });
+});
