@@ -177,10 +177,14 @@ describe('createDiscriminator', () => {
     );
   });
 
-  it('keeps the tensor count flat across training calls', () => {
+  it('advances u through the model in training calls, memory flat', () => {
     const disc = createDiscriminator({ width: 4, depth: 2, inputChannels: 3 });
     const input = randomImages(3);
+    const uOf = () => disc.model.weights
+      .filter((w) => /\/u(_\d+)?$/.test(w.name))
+      .map((w) => Array.from(w.read().dataSync()));
     tf.dispose(disc.judge(input, true));
+    const u0 = uOf();
     const before = tf.memory().numTensors;
 
     for (let i = 0; i < 3; i++) {
@@ -189,5 +193,7 @@ describe('createDiscriminator', () => {
     }
 
     expect(tf.memory().numTensors).toBe(before);
+    expect(u0.length).toBe(6);
+    expect(uOf()).not.toEqual(u0);
   });
 });
