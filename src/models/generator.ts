@@ -157,7 +157,8 @@ function warpPair(tag: string, prev: Sym, next: Sym, motion: Motion): Sym[] {
  *    plus the upsampled residual.
  *
  * Layer names are fixed, so weights saved from one build load into another
- * build of the same config.
+ * build of the same config. Free the model with `disposeLayersModel`
+ * (`./dispose.ts`): plain `dispose()` misses the shared encoder's weights.
  */
 export function createGenerator(
   config: GeneratorConfig = DEFAULT_GENERATOR_CONFIG,
