@@ -14,7 +14,6 @@ import {
 import type { Interpolator } from '../models/interpolator.ts';
 import { createMinterpolateInterpolator } from '../models/minterpolate.ts';
 import { checkDestination, writeAtomically } from '../util/atomic.ts';
-import { getLogger } from '../util/logger.ts';
 import { BASELINE_METHODS, UnknownMethodError } from './errors.ts';
 import { openEvalDataset, type EvalDataset } from './eval-data.ts';
 import { evaluate, type EvalMethod, type EvalResults } from './evaluate.ts';
@@ -84,7 +83,7 @@ function createBaseline(name: (typeof BASELINE_METHODS)[number]): Interpolator {
 async function createMethods(
   specs: MethodSpec[],
   backend: BackendChoice,
-): Promise<EvalMethod[]> {
+): Promise<{ methods: EvalMethod[]; backend: string | null }> {
   const methods: EvalMethod[] = [];
   const used = new Set<string>();
   const unique = (label: string) => {
@@ -95,9 +94,9 @@ async function createMethods(
     used.add(candidate);
     return candidate;
   };
-  if (specs.some((s) => s.kind === 'checkpoint')) {
-    await selectBackend(backend);
-  }
+  const started = specs.some((s) => s.kind === 'checkpoint')
+    ? await selectBackend(backend)
+    : null;
   for (const spec of specs) {
     if (spec.kind === 'baseline') {
       methods.push({
@@ -105,7 +104,6 @@ async function createMethods(
         interpolator: createBaseline(spec.name),
       });
     } else {
-      getLogger().info(`loading checkpoint ${spec.path}`);
       // Imported lazily: only checkpoints need TensorFlow.js models.
       const { loadModelInterpolator } = await import(
         '../models/model-interpolator.ts'
@@ -118,7 +116,7 @@ async function createMethods(
       });
     }
   }
-  return methods;
+  return { methods, backend: started };
 }
 
 async function openDatasets(paths: string[]): Promise<EvalDataset[]> {
@@ -145,7 +143,8 @@ export async function runEval(options: RunEvalOptions): Promise<EvalResults> {
   const specs = parseMethodSpecs(options.methods);
   checkDestination(options.out, options.overwrite);
   const datasets = await openDatasets(options.data);
-  const methods = await createMethods(specs, options.backend ?? 'auto');
+  const { methods, backend } = await createMethods(
+    specs, options.backend ?? 'auto');
   const cropSize = options.cropSize ?? DEFAULT_CROP_SIZE;
   const startedAt = new Date().toISOString();
 
@@ -174,6 +173,7 @@ export async function runEval(options: RunEvalOptions): Promise<EvalResults> {
         data: results.datasets.map((d) => ({
           name: d.name, path: d.path, kind: d.kind, samples: d.samples.length,
         })),
+        backend,
         maxSamples: options.maxSamples ?? null,
         cropSize,
       };

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { saveCheckpoint } from '../../src/models/checkpoint.ts';
+import { createGenerator } from '../../src/models/generator.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { makeTempDir, sharedData } from '../helpers/paths.ts';
 
@@ -102,6 +104,26 @@ describe('fruc eval', () => {
       'frame-000001-gt.png');
   });
 
+  it('evaluates a checkpoint folder beside the baselines', async () => {
+    const checkpoint = join(temp.dir, 'ckpt-tiny');
+    const config = { width: 4, levels: 2 };
+    await saveCheckpoint(checkpoint,
+      { generator: createGenerator(config), config, step: 0 });
+    const out = join(temp.dir, 'with-model');
+
+    const result = runCli(['eval', sharedData('ucf101-triplets'),
+      '--methods', `blend,${checkpoint}`, '--max-samples', '2',
+      '--backend', 'cpu', '--out', out]);
+
+    expect(result.status).toBe(0);
+    expect([...parseTable(result.stdout).keys()]).toEqual(
+      ['ucf101-triplets/blend', 'ucf101-triplets/model:ckpt-tiny']);
+    const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+    expect(run.methods[1]).toEqual({ label: 'model:ckpt-tiny',
+      kind: 'checkpoint', checkpoint });
+    expect(run.backend).toBe('cpu');
+  });
+
   describe('bad input', () => {
     const ucf = sharedData('ucf101-triplets');
 
@@ -134,6 +156,18 @@ describe('fruc eval', () => {
       expect(result.stderr).toBe(
         'fruc: error: unknown method "flow"; valid methods are repeat, ' +
           'blend, minterpolate or the path of a checkpoint folder.\n');
+    });
+
+    it('rejects a method folder that is not a checkpoint', async () => {
+      const dir = join(temp.dir, 'not-a-checkpoint');
+      await mkdir(dir);
+
+      const result = runCli(['eval', ucf, '--methods', dir,
+        '--backend', 'cpu', '--out', join(temp.dir, 'o-ckpt')]);
+
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/not-a-checkpoint is not a checkpoint/);
+      expect(existsSync(join(temp.dir, 'o-ckpt'))).toBe(false);
     });
 
     it('refuses an existing output unless --overwrite', async () => {
