@@ -94,7 +94,9 @@ export async function saveLayersModel(
     generatedBy: artifacts.generatedBy,
     convertedBy: artifacts.convertedBy ?? null,
     modelTopology: artifacts.modelTopology,
-    weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs }],
+    weightsManifest: [
+      { paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs },
+    ],
   };
   await writeAtomically(join(dir, name), true, async (temp) => {
     await mkdir(temp, { recursive: true });
@@ -121,10 +123,14 @@ function expectedBytes(specs: tf.io.WeightsManifestEntry[]): number {
 }
 
 /** Reads `dir/name/` back into artifacts, checking files and byte counts. */
+type StoredArtifacts = tf.io.ModelArtifacts & {
+  weightSpecs: tf.io.WeightsManifestEntry[];
+};
+
 async function readArtifacts(
   dir: string,
   name: string,
-): Promise<tf.io.ModelArtifacts & { weightSpecs: tf.io.WeightsManifestEntry[] }> {
+): Promise<StoredArtifacts> {
   requireFolder(dir);
   const modelPath = join(dir, name, MODEL_FILE);
   requireFile(dir, modelPath, `${name}/${MODEL_FILE}`);

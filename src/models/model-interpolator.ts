@@ -18,7 +18,11 @@ function roundUp(size: number, multiple: number): number {
  * the right and bottom to `width` x `height` by repeating the edge pixels
  * (replicate padding: no artificial edge for the motion estimate to track).
  */
-function toPaddedTensor(frame: Frame, width: number, height: number): tf.Tensor4D {
+function toPaddedTensor(
+  frame: Frame,
+  width: number,
+  height: number,
+): tf.Tensor4D {
   const values = new Float32Array(width * height * 3);
   const scale = 1 / 255;
   for (let y = 0; y < height; y++) {
@@ -86,7 +90,9 @@ export function createModelInterpolator(
  * interpolator named `model:<folder name>`. The caller has already selected
  * the backend. Throws the checkpoint errors of `src/models/errors.ts`.
  */
-export async function loadModelInterpolator(dir: string): Promise<Interpolator> {
+export async function loadModelInterpolator(
+  dir: string,
+): Promise<Interpolator> {
   getLogger().info(`restoring checkpoint ${dir}`);
   const { model, info } = await loadGeneratorCheckpoint(dir);
   return createModelInterpolator(

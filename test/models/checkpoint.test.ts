@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -205,7 +212,7 @@ describe('checkpoints', () => {
       });
     });
 
-    it('when the config says width 16 but weights are width 32 then FRUC_CHECKPOINT_MISMATCH', async () => {
+    it('when config says width 16 but weights are width 32 then mismatch', async () => {
       const dir = await saved({ width: 32, levels: 2 });
       const path = join(dir, 'checkpoint.json');
       const info = JSON.parse(readFileSync(path, 'utf8'));

@@ -114,7 +114,10 @@ function flowGradient(
  *   0 is horizontal (right is positive), channel 1 vertical (down).
  * @returns `[batch, height, width, channels]`.
  */
-export function backwardWarp(image: tf.Tensor4D, flow: tf.Tensor4D): tf.Tensor4D {
+export function backwardWarp(
+  image: tf.Tensor4D,
+  flow: tf.Tensor4D,
+): tf.Tensor4D {
   const [batch, height, width] = image.shape;
   const [fb, fh, fw, fc] = flow.shape;
   if (fb !== batch || fh !== height || fw !== width || fc !== 2) {
