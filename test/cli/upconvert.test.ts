@@ -5,11 +5,14 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { makeTempDir, sharedData } from '../helpers/paths.ts';
+import { REPO_ROOT, makeTempDir, sharedData } from '../helpers/paths.ts';
 import { runCli, type CliResult } from '../helpers/run-cli.ts';
 import {
   audioPacketsMd5,
@@ -91,6 +94,31 @@ describe('fruc upconvert', () => {
     expect(video).toMatchObject({
       width: 960, height: 507, r_frame_rate: '50/1', nb_read_frames: '20',
     });
+  });
+
+  it('when interrupted with Ctrl-C then it removes the partial output', async () => {
+    const outDir = join(dir, 'interrupted');
+    mkdirSync(outDir);
+    const child = spawn(
+      process.execPath,
+      [join(REPO_ROOT, 'bin', 'fruc.js'), 'upconvert', VTEST,
+        join(outDir, 'v.mp4')],
+      { stdio: 'ignore' },
+    );
+    const exited = once(child, 'exit');
+
+    // Interrupt once the encoder is writing its temporary file.
+    for (let i = 0; i < 200 && readdirSync(outDir).length === 0; i++) {
+      await sleep(100);
+    }
+    const seen = readdirSync(outDir);
+    child.kill('SIGINT');
+    const [code] = await exited;
+
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatch(/^\.v\.mp4\.partial-/);
+    expect(code).toBe(130);
+    expect(readdirSync(outDir)).toEqual([]);
   });
 
   describe('bad input', () => {
