@@ -50,7 +50,8 @@ export const DEFAULT_CROP_SIZE = 160;
  */
 export const REPORT_SAMPLES_PER_DATASET = 24;
 
-type MethodSpec =
+/** One `--methods` entry: a baseline name or a checkpoint folder. */
+export type MethodSpec =
   | { kind: 'baseline'; name: (typeof BASELINE_METHODS)[number] }
   | { kind: 'checkpoint'; path: string };
 
