@@ -58,6 +58,9 @@ export async function selectBackend(choice: BackendChoice = 'auto'): Promise<str
     return active.name;
   }
   const logger = getLogger();
+  // Production mode silences tfjs's console banner that suggests installing
+  // tfjs-node; this module logs the backend choice itself.
+  tf.enableProdMode();
   const order = choice === 'auto' ? AUTO_ORDER : [choice];
   const failures: string[] = [];
   for (const candidate of order) {

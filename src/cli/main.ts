@@ -8,18 +8,23 @@ import { createExtractCommand } from './extract-command.ts';
 import { createUpconvertCommand } from './upconvert-command.ts';
 import { LOG_LEVEL_OPTION, addOptions } from './options.ts';
 
-/** Builds the `fruc` program with all its sub-commands. */
-export function createProgram(): Command {
-  const program = new Command('fruc')
-    .description(
-      'Frame-rate up-conversion: extract triplets, upconvert videos, ' +
-        'evaluate interpolation methods, train with AAGAN.',
-    )
+/** One-line `fruc: error: ...` messages, suggestions, no process.exit. */
+function configureErrors(command: Command): Command {
+  return command
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
-      outputError: (text, write) => write(`fruc: ${text.replace(/^error: /, 'error: ')}`),
+      outputError: (text, write) => write(`fruc: ${text}`),
     });
+}
+
+/** Builds the `fruc` program with all its sub-commands. */
+export function createProgram(): Command {
+  const program = new Command('fruc').description(
+    'Frame-rate up-conversion: extract triplets, upconvert videos, ' +
+      'evaluate interpolation methods, train with AAGAN.',
+  );
+  configureErrors(program);
   addOptions(program, [LOG_LEVEL_OPTION]);
   program.hook('preAction', (root) => {
     const level = root.opts<{ logLevel: LogLevel }>().logLevel;
@@ -31,7 +36,7 @@ export function createProgram(): Command {
     createEvalCommand(),
     createDemoCommand(),
   ]) {
-    program.addCommand(command.exitOverride());
+    program.addCommand(configureErrors(command));
   }
   return program;
 }
