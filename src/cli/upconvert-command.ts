@@ -6,7 +6,7 @@ import {
   selectBackend,
   type BackendChoice,
 } from '../backend/select-backend.ts';
-import { FrucError, InputMissingError, UsageError } from '../errors.ts';
+import { InputMissingError, UsageError } from '../errors.ts';
 import {
   createBlendInterpolator,
   createRepeatInterpolator,
@@ -155,39 +155,16 @@ function checkPaths(input: string, output: string, flags: UpconvertFlags) {
   }
 }
 
-interface ModelModule {
-  loadModelInterpolator?: (dir: string) => Promise<Interpolator>;
-}
-
-async function loadModel(flags: UpconvertFlags): Promise<Interpolator> {
+async function loadModel(checkpoint: string, flags: UpconvertFlags) {
+  // Loaded lazily: tfjs model code is needed by --method model alone.
+  const { readCheckpointInfo } = await import('../models/checkpoint.ts');
+  const { loadModelInterpolator } = await import(
+    '../models/model-interpolator.ts'
+  );
+  // A folder that is no checkpoint is refused before any backend starts.
+  await readCheckpointInfo(checkpoint);
   await selectBackend(flags.backend);
-  // Loaded lazily: the model stack (tfjs graphs, weights) is needed by
-  // --method model alone, and the module is built by another stage.
-  const modulePath = '../models/model-interpolator.ts';
-  let loaded: ModelModule;
-  try {
-    loaded = (await import(modulePath)) as ModelModule;
-  } catch (err) {
-    const { code, message } = err as { code?: string; message?: string };
-    if (
-      code === 'ERR_MODULE_NOT_FOUND' &&
-      message?.includes('model-interpolator')
-    ) {
-      throw new FrucError(
-        'FRUC_MODEL_UNAVAILABLE',
-        'upconvert: this build has no model support yet; use --method ' +
-          'blend, repeat or minterpolate.',
-        2,
-      );
-    }
-    throw err;
-  }
-  if (!loaded.loadModelInterpolator) {
-    throw new Error(
-      'model-interpolator.ts does not export loadModelInterpolator',
-    );
-  }
-  return loaded.loadModelInterpolator(flags.checkpoint ?? '');
+  return loadModelInterpolator(checkpoint);
 }
 
 async function createMethod(
@@ -196,7 +173,7 @@ async function createMethod(
 ): Promise<Interpolator | 'minterpolate'> {
   switch (method) {
     case 'model':
-      return loadModel(flags);
+      return loadModel(flags.checkpoint ?? '', flags);
     case 'blend':
       return createBlendInterpolator();
     case 'repeat':

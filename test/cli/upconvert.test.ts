@@ -12,6 +12,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { saveCheckpoint } from '../../src/models/checkpoint.ts';
+import { createGenerator } from '../../src/models/generator.ts';
 import { REPO_ROOT, makeTempDir, sharedData } from '../helpers/paths.ts';
 import { runCli, type CliResult } from '../helpers/run-cli.ts';
 import {
@@ -20,6 +22,7 @@ import {
   ffmpeg,
   probe,
   probeVideoStream,
+  testsrcFolder,
 } from '../video/upconvert-fixtures.ts';
 
 const BOX = sharedData('videos', 'box.mp4');
@@ -94,6 +97,26 @@ describe('fruc upconvert', () => {
     expect(video).toMatchObject({
       width: 960, height: 507, r_frame_rate: '50/1', nb_read_frames: '20',
     });
+  });
+
+  it('--checkpoint upconverts through the model (4 x N frames)', async () => {
+    const checkpoint = join(dir, 'ckpt-tiny');
+    const config = { width: 4, levels: 2 };
+    await saveCheckpoint(checkpoint,
+      { generator: createGenerator(config), config, step: 0 });
+    const input = testsrcFolder(join(dir, 'model-in'), {
+      size: '37x21', frames: 3,
+    });
+    const out = join(dir, 'model-out');
+
+    const result = runCli([
+      'upconvert', input, out, '--checkpoint', checkpoint, '--factor', '4',
+      '--backend', 'cpu',
+    ]);
+
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/3 -> 12 frames.*method model:ckpt-tiny/);
+    expect(readdirSync(out)).toHaveLength(12);
   });
 
   it('when interrupted with Ctrl-C then it removes the partial output', async () => {
@@ -196,6 +219,16 @@ describe('fruc upconvert', () => {
       ]);
 
       expectOneLineError(result, /checkpoint folder .*no-model does not exist/);
+      expectNothingLeft();
+    });
+
+    it('a --checkpoint folder that is not a checkpoint', () => {
+      const notModel = join(dir, 'not-a-model');
+      mkdirSync(notModel);
+
+      const result = run([BOX, join(outDir, 'a.mp4'), '--checkpoint', notModel]);
+
+      expectOneLineError(result, /not-a-model is not a checkpoint/);
       expectNothingLeft();
     });
 
