@@ -33,3 +33,20 @@ export class NotAVideoError extends FrucError {
     this.name = 'NotAVideoError';
   }
 }
+
+/**
+ * Encoding failed while the input's audio and subtitle streams were being
+ * copied; the usual cause is a container that cannot hold their codecs.
+ */
+export class StreamCopyError extends FrucError {
+  constructor(outPath: string, detail: string) {
+    super(
+      'FRUC_STREAM_COPY_FAILED',
+      `${outPath} could not be written with the input's audio and ` +
+        `subtitle streams copied unchanged (${detail}); if the container ` +
+        'cannot hold their codecs, write a .mkv file instead.',
+      3,
+    );
+    this.name = 'StreamCopyError';
+  }
+}

@@ -10,7 +10,11 @@ import type { Interpolator } from '../models/interpolator.ts';
 import { checkDestination } from '../util/atomic.ts';
 import { getLogger } from '../util/logger.ts';
 import { createProgress } from '../util/progress.ts';
-import { NotAVideoError } from './errors.ts';
+import {
+  FfmpegFailedError,
+  NotAVideoError,
+  StreamCopyError,
+} from './errors.ts';
 import { fpsValue, type FrameRate } from './ffmpeg.ts';
 import { openFrameSink, type FrameSink } from './frame-sink.ts';
 import { openFrameSource, type FrameSource } from './frame-source.ts';
@@ -141,6 +145,11 @@ export async function upconvert(
     await sink.close();
   } catch (err) {
     await sink.abort();
+    const encoding = err instanceof FfmpegFailedError &&
+      err.message.startsWith('encoding ');
+    if (encoding && extraStreams > 0) {
+      throw new StreamCopyError(outPath, err.message);
+    }
     throw err;
   } finally {
     progress?.stop();

@@ -4,7 +4,7 @@
  * with ffprobe (`-count_frames` decodes every frame).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { getToolPath } from '../../src/video/ffmpeg-paths.ts';
@@ -121,4 +121,22 @@ export function testsrcFolder(
     '-frames:v', String(options.frames), join(dir, '%03d.png'),
   ]);
   return dir;
+}
+
+/**
+ * A 1 s mkv whose streams come in the order subtitles (SubRip), video
+ * (32x32 at 10 fps), audio (Vorbis): codecs an mp4 cannot hold.
+ */
+export function subtitledClip(dir: string): string {
+  const srt = join(dir, 'hello.srt');
+  writeFileSync(srt, '1\n00:00:00,000 --> 00:00:00,500\nhello\n');
+  const path = join(dir, 'subtitled.mkv');
+  ffmpeg([
+    '-i', srt,
+    '-f', 'lavfi', '-i', 'testsrc=size=32x32:rate=10:duration=1',
+    '-f', 'lavfi', '-i', 'sine=duration=1',
+    '-map', '0', '-map', '1', '-map', '2',
+    '-c:v', 'libx264', '-c:a', 'libvorbis', '-c:s', 'srt', path,
+  ]);
+  return path;
 }

@@ -16,8 +16,10 @@ import { formatSummary, upconvert } from '../../src/video/upconvert.ts';
 import { makeTempDir } from '../helpers/paths.ts';
 import {
   davisFolder,
+  probe,
   probeVideoStream,
   sceneCutClip,
+  subtitledClip,
   testsrcClip,
   testsrcFolder,
 } from './upconvert-fixtures.ts';
@@ -199,6 +201,33 @@ describe('upconvert', () => {
         factor: 2, method: createRepeatInterpolator(), progress: false,
       })).rejects.toMatchObject({ code: 'FRUC_NOT_A_VIDEO' });
     }
+
+    expect(readdirSync(outDir)).toEqual([]);
+  });
+
+  it('copies subtitles and audio whatever their order', async () => {
+    const input = subtitledClip(dir);
+    const out = join(dir, 'subtitled-x2.mkv');
+
+    await upconvert(input, out, {
+      factor: 2, method: createBlendInterpolator(), progress: false,
+    });
+
+    const types = probe(out).streams.map((s) => s.codec_type);
+    expect(types).toEqual(['video', 'audio', 'subtitle']);
+    expect(probeVideoStream(out).nb_read_frames).toBe('20');
+  });
+
+  it('when the container cannot hold the copied streams then it says so', async () => {
+    const input = subtitledClip(dir);
+    const outDir = join(dir, 'copy-fail');
+
+    await expect(upconvert(input, join(outDir, 'x.mp4'), {
+      factor: 2, method: createBlendInterpolator(), progress: false,
+    })).rejects.toMatchObject({
+      code: 'FRUC_STREAM_COPY_FAILED',
+      message: expect.stringMatching(/write a \.mkv file instead/),
+    });
 
     expect(readdirSync(outDir)).toEqual([]);
   });
