@@ -70,7 +70,8 @@ const UPCONVERT_OPTIONS: OptionSpec[] = [
     flags: '-f, --factor <n>',
     description:
       'output frames per input frame: 2, 4 or 8 (4 and 8 by repeated ' +
-      'midpoints); the frame rate is multiplied by the same factor',
+      'midpoints; minterpolate makes them in one pass); the frame rate is ' +
+      'multiplied by the same factor',
     parse: parseFactor,
     defaultValue: 2,
   },
@@ -86,7 +87,7 @@ const UPCONVERT_OPTIONS: OptionSpec[] = [
   {
     flags: '--checkpoint <dir>',
     description:
-      'trained model folder (model.json + weights) for --method model',
+      'checkpoint folder (checkpoint.json + generator/) for --method model',
   },
   {
     flags: '--fps <rate>',
