@@ -12,8 +12,10 @@ import {
 } from '../../src/models/baselines.ts';
 import { createLogger, setLogger } from '../../src/util/logger.ts';
 import { listPngFrames } from '../../src/video/frame-source.ts';
+import { histogramDistance } from '../../src/video/scene-cut.ts';
 import { formatSummary, upconvert } from '../../src/video/upconvert.ts';
-import { makeTempDir } from '../helpers/paths.ts';
+import { createCutDetector } from '../../src/video/upconvert-frames.ts';
+import { makeTempDir, sharedData } from '../helpers/paths.ts';
 import {
   davisFolder,
   probe,
@@ -32,6 +34,39 @@ function same(a: Frame, b: Frame): boolean {
   return a.width === b.width && a.height === b.height &&
     Buffer.compare(Buffer.from(a.data), Buffer.from(b.data)) === 0;
 }
+
+/** Histogram distance written out plainly, as an independent reference. */
+function referenceDistance(a: Frame, b: Frame): number {
+  const ha = new Array<number>(48).fill(0);
+  const hb = new Array<number>(48).fill(0);
+  for (let i = 0; i < a.data.length; i++) {
+    ha[(i % 3) * 16 + Math.floor(a.data[i] / 16)]++;
+    hb[(i % 3) * 16 + Math.floor(b.data[i] / 16)]++;
+  }
+  const l1 = ha.reduce((sum, count, k) => sum + Math.abs(count - hb[k]), 0);
+  return l1 / (2 * a.data.length);
+}
+
+describe('createCutDetector', () => {
+  it('agrees with the plain histogram distance on real frames', async () => {
+    const frames = await Promise.all(['000', '001', '030', '067'].map((n) =>
+      readPng(sharedData('frames', 'davis-selfie-960x507', `${n}.png`))));
+    const distances = frames.slice(1).map((f, i) => referenceDistance(frames[i], f));
+    const threshold = (Math.min(...distances) + Math.max(...distances)) / 2;
+    const isCut = createCutDetector({ threshold });
+
+    const cuts = frames.map((f) => isCut(f));
+
+    expect(cuts[0]).toBe(false);
+    expect(cuts.slice(1)).toEqual(distances.map((d) => d > threshold));
+    expect(cuts.slice(1)).toContain(true);
+    expect(cuts.slice(1)).toContain(false);
+    for (let i = 1; i < frames.length; i++) {
+      expect(histogramDistance(frames[i - 1], frames[i]))
+        .toBeCloseTo(distances[i - 1], 12);
+    }
+  });
+});
 
 describe('upconvert', () => {
   let dir: string;
