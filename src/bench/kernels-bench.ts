@@ -4,8 +4,8 @@
  * 32 -> 32 channels, SAME), on the wasm backend with this project's kernels
  * and on the pure-JS cpu backend. Prints GFLOP/s and the wasm/cpu ratio.
  *
- * Run: `node --import tsx src/bench/kernels-bench.ts [--quick]`. `--quick`
- * times one cpu iteration instead of two.
+ * Run: `node --import tsx src/bench/kernels-bench.ts`. The cpu backend runs
+ * each pass once, without warm-up: its filter gradient alone takes minutes.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -45,9 +45,11 @@ function flopsOf(c: ConvBenchCase): number {
   );
 }
 
-/** Median wall time of `run` in ms, after one warm-up call. */
+/** Median wall time of `run` in ms; warms up first when iterating. */
 function timeMs(run: () => tf.Tensor, iterations: number): number {
-  run().dispose();
+  if (iterations > 1) {
+    run().dispose();
+  }
   const times: number[] = [];
   for (let i = 0; i < iterations; i++) {
     const start = performance.now();
@@ -130,10 +132,9 @@ function formatRow(
 }
 
 async function main(): Promise<void> {
-  const quick = process.argv.includes('--quick');
   const c = DEFAULT_CASE;
   const wasm = await benchConv('wasm', c, 5);
-  const cpu = await benchConv('cpu', c, quick ? 1 : 2);
+  const cpu = await benchConv('cpu', c, 1);
 
   process.stdout.write(
     `conv2d ${c.filterSize}x${c.filterSize}, batch ${c.batch}, ` +

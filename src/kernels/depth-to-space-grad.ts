@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
+import { KernelUnsupportedError } from './errors.ts';
+
 /** Attributes of `DepthToSpace` (tfjs names). */
 interface DepthToSpaceAttrs {
   blockSize: number;
@@ -8,34 +10,27 @@ interface DepthToSpaceAttrs {
 
 /**
  * Space-to-depth, the inverse of `tf.depthToSpace` and so its gradient:
- * moves each `blockSize x blockSize` block of `x` into channels, in the
- * order depthToSpace reads them. NHWC `[b, h*bs, w*bs, c]` gives
- * `[b, h, w, bs*bs*c]`; NCHW `[b, c, h*bs, w*bs]` gives `[b, bs*bs*c, h, w]`.
+ * moves each `blockSize x blockSize` block of `x` `[b, h*bs, w*bs, c]` into
+ * channels, in the order depthToSpace reads them: `[b, h, w, bs*bs*c]`.
+ * NHWC only, like depthToSpace on the cpu backend.
  */
 export function spaceToDepth(
   x: tf.Tensor4D,
   blockSize: number,
   dataFormat: 'NHWC' | 'NCHW' = 'NHWC',
 ): tf.Tensor4D {
-  return tf.tidy(() => {
-    const bs = blockSize;
-    if (dataFormat === 'NHWC') {
-      const [batch, height, width, channels] = x.shape;
-      const h = height / bs;
-      const w = width / bs;
-      return x
-        .reshape([batch, h, bs, w, bs, channels])
-        .transpose([0, 1, 3, 2, 4, 5])
-        .reshape([batch, h, w, bs * bs * channels]);
-    }
-    const [batch, channels, height, width] = x.shape;
-    const h = height / bs;
-    const w = width / bs;
-    return x
-      .reshape([batch, channels, h, bs, w, bs])
-      .transpose([0, 3, 5, 1, 2, 4])
-      .reshape([batch, bs * bs * channels, h, w]);
-  });
+  if (dataFormat !== 'NHWC') {
+    throw new KernelUnsupportedError('DepthToSpace gradient', 'dataFormat NCHW');
+  }
+  const [batch, height, width, channels] = x.shape;
+  const h = height / blockSize;
+  const w = width / blockSize;
+  return tf.tidy(() =>
+    x
+      .reshape([batch, h, blockSize, w, blockSize, channels])
+      .transpose([0, 1, 3, 2, 4, 5])
+      .reshape([batch, h, w, blockSize * blockSize * channels]),
+  );
 }
 
 /**

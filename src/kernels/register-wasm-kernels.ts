@@ -10,6 +10,7 @@ import {
   type Conv2DBackpropInputAttrs,
 } from './conv2d-backprop-input.ts';
 import { registerDepthToSpaceGradient } from './depth-to-space-grad.ts';
+import { resizeBilinearGradWasm } from './resize-bilinear-grad.ts';
 import { unsortedSegmentSumWasm } from './unsorted-segment-sum.ts';
 
 type TensorInfo = tf.TensorInfo;
@@ -17,14 +18,16 @@ type TensorInfo = tf.TensorInfo;
 /**
  * Kernels this module registers for the `wasm` backend. The wasm backend in
  * @tensorflow/tfjs-backend-wasm 4.22 lacks `Conv2DBackpropFilter` and
- * `UnsortedSegmentSum` (the gradient of gather), and its
+ * `UnsortedSegmentSum` (the gradient of gather), its
  * `Conv2DBackpropInput` (also the forward pass of conv2dTranspose) runs at a
- * sixth of the speed of its conv2d; these replace or add them.
+ * sixth of the speed of its conv2d, and its `ResizeBilinearGrad` ignores
+ * `halfPixelCenters`; these replace or add them.
  */
 export const WASM_KERNEL_NAMES = [
   'Conv2DBackpropFilter',
   'Conv2DBackpropInput',
   'UnsortedSegmentSum',
+  'ResizeBilinearGrad',
 ] as const;
 
 let registered = false;
@@ -73,6 +76,17 @@ export function registerWasmKernels(): void {
       inputs: args.inputs as { x: TensorInfo; segmentIds: TensorInfo },
       backend: args.backend as BackendWasm,
       attrs: args.attrs as unknown as { numSegments: number },
+    }),
+  );
+
+  replaceKernel('ResizeBilinearGrad', (args) =>
+    resizeBilinearGradWasm({
+      inputs: args.inputs as { images: TensorInfo; dy: TensorInfo },
+      backend: args.backend as BackendWasm,
+      attrs: args.attrs as unknown as {
+        alignCorners: boolean;
+        halfPixelCenters: boolean;
+      },
     }),
   );
 
