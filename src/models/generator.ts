@@ -32,7 +32,7 @@ export const GENERATOR_CONFIG_RANGES = {
   levels: [2, 5],
 } as const;
 
-/** Default generator: about 0.2 M parameters. */
+/** Default generator: 98,749 parameters (about 0.1 M). */
 export const DEFAULT_GENERATOR_CONFIG: Readonly<GeneratorConfig> = {
   width: 16,
   levels: 3,
