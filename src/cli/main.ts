@@ -5,6 +5,7 @@ import { createLogger, setLogger, type LogLevel } from '../util/logger.ts';
 import { createDemoCommand } from './demo-command.ts';
 import { createEvalCommand } from './eval-command.ts';
 import { createExtractCommand } from './extract-command.ts';
+import { createTrainCommand } from './train-command.ts';
 import { createUpconvertCommand } from './upconvert-command.ts';
 import { LOG_LEVEL_OPTION, addOptions } from './options.ts';
 
@@ -35,6 +36,7 @@ export function createProgram(): Command {
     createUpconvertCommand(),
     createEvalCommand(),
     createDemoCommand(),
+    createTrainCommand(),
   ]) {
     program.addCommand(configureErrors(command));
   }

@@ -41,3 +41,11 @@ export class NoSourcesError extends FrucError {
     this.name = 'NoSourcesError';
   }
 }
+
+/** Training data that cannot be used (too few triplets, bad sizes). */
+export class TrainDataError extends FrucError {
+  constructor(message: string) {
+    super('FRUC_TRAIN_DATA', message, 2);
+    this.name = 'TrainDataError';
+  }
+}

@@ -1,0 +1,150 @@
+import { Command } from 'commander';
+import { existsSync } from 'node:fs';
+
+import type { BackendChoice } from '../backend/select-backend.ts';
+import { parseConfig } from '../config/load-config.ts';
+import {
+  loadTrainConfig,
+  trainConfigSchema,
+  type TrainConfig,
+} from '../config/train-config.ts';
+import { UsageError } from '../errors.ts';
+import {
+  BACKEND_OPTION,
+  OVERWRITE_OPTION,
+  addOptions,
+  intInRange,
+  type OptionSpec,
+} from './options.ts';
+
+const TRAIN_OPTIONS: OptionSpec[] = [
+  {
+    flags: '--config <file>',
+    description:
+      'training config (configs/*.json); with --resume it may be left ' +
+      'out, the run folder keeps a copy',
+  },
+  {
+    flags: '--data <dir>',
+    description:
+      'triplets: fruc extract output, triplet folders or a Middlebury folder',
+  },
+  {
+    flags: '--out <dir>',
+    description: 'run folder: config.json, log.jsonl, checkpoints/',
+  },
+  {
+    flags: '--resume',
+    description:
+      'continue the run in --out from checkpoints/latest (same step, ' +
+      'learning rate and data position)',
+  },
+  {
+    flags: '--init <checkpoint>',
+    description:
+      'start from the generator of this checkpoint (e.g. a pixel-loss ' +
+      'run); not with --resume',
+  },
+  {
+    flags: '--steps <n>',
+    description: 'total steps; overrides only the config\'s steps',
+    parse: intInRange(1),
+  },
+  BACKEND_OPTION,
+  OVERWRITE_OPTION,
+];
+
+interface TrainFlags {
+  config?: string;
+  data?: string;
+  out?: string;
+  resume?: boolean;
+  init?: string;
+  steps?: number;
+  backend: BackendChoice;
+  overwrite?: boolean;
+}
+
+const withoutSteps = (config: TrainConfig) =>
+  JSON.stringify({ ...config, steps: 0 });
+
+/** The config to train with: the file, the run's copy, and `--steps`. */
+async function resolveConfig(flags: TrainFlags, out: string) {
+  let config: TrainConfig | undefined = flags.config
+    ? loadTrainConfig(flags.config)
+    : undefined;
+  if (flags.resume && existsSync(out)) {
+    const { readRunConfig, RUN_CONFIG_FILE } = await import(
+      '../train/train-setup.ts');
+    const stored = parseConfig(
+      await readRunConfig(out), trainConfigSchema, `${out}/${RUN_CONFIG_FILE}`);
+    if (config && withoutSteps(config) !== withoutSteps(stored)) {
+      throw new UsageError(
+        `train: ${flags.config} differs from the config of the run in ` +
+          `${out}; leave out --config to resume with the run's own config.`,
+      );
+    }
+    config = { ...stored, steps: config?.steps ?? stored.steps };
+  }
+  if (!config) {
+    throw new UsageError('train: no config; pass --config FILE.');
+  }
+  if (flags.steps !== undefined) {
+    config = parseConfig(
+      { ...config, steps: flags.steps }, trainConfigSchema, '--steps');
+  }
+  return config;
+}
+
+/**
+ * Builds `fruc train --config FILE --data DIR --out DIR [--resume]
+ * [--init CKPT] [--steps N] [--backend] [--overwrite]`.
+ */
+export function createTrainCommand(): Command {
+  const command = new Command('train').description(
+    'Train the interpolation generator (pixel loss, AAGAN, RAAGAN or a ' +
+      'conventional GAN loss) on triplets, with validation and checkpoints.',
+  );
+  addOptions(command, TRAIN_OPTIONS);
+  command.action(async (flags: TrainFlags) => {
+    if (!flags.data || !flags.out) {
+      throw new UsageError('train: pass --data DIR and --out DIR.');
+    }
+    if (flags.resume && flags.overwrite) {
+      throw new UsageError(
+        'train: --resume continues the run and --overwrite replaces it; ' +
+          'pass only one.');
+    }
+    if (flags.resume && flags.init) {
+      throw new UsageError(
+        'train: --init starts a new run; leave it out with --resume.');
+    }
+    const config = await resolveConfig(flags, flags.out);
+    // The models and backend load only once the flags are known to be good.
+    const { selectBackend } = await import('../backend/select-backend.ts');
+    const { train } = await import('../train/train-loop.ts');
+    const backend = await selectBackend(flags.backend);
+    const result = await train({
+      config,
+      dataRoot: flags.data,
+      outDir: flags.out,
+      resume: flags.resume ?? false,
+      overwrite: flags.overwrite ?? false,
+      initCheckpoint: flags.init,
+      backend,
+    });
+    const { best } = result;
+    if (best) {
+      process.stdout.write(
+        `best validation PSNR ${best.psnr.toFixed(2)} dB ` +
+          `(SSIM ${best.ssim.toFixed(4)}) at step ${best.step}: ` +
+          `${best.checkpoint}\n`,
+      );
+    }
+    process.stdout.write(
+      `trained ${result.step} steps; latest checkpoint ` +
+        `${result.latestCheckpoint}\n`,
+    );
+  });
+  return command;
+}

@@ -1,0 +1,35 @@
+import { FrucError } from '../errors.ts';
+
+/** `--resume` cannot continue the run folder given. */
+export class ResumeError extends FrucError {
+  constructor(reason: string) {
+    super(
+      'FRUC_RESUME',
+      `cannot resume: ${reason}; start a new run with another --out ` +
+        'or pass --overwrite to start this one again.',
+      2,
+    );
+    this.name = 'ResumeError';
+  }
+}
+
+/** `--init` names a checkpoint that does not fit the config's generator. */
+export class InitCheckpointError extends FrucError {
+  constructor(dir: string, reason: string) {
+    super(
+      'FRUC_INIT_MISMATCH',
+      `--init ${dir} does not fit this config (${reason}); use a ` +
+        'checkpoint trained with the same generator width and levels.',
+      2,
+    );
+    this.name = 'InitCheckpointError';
+  }
+}
+
+/** The training config is valid alone but cannot be used as given. */
+export class TrainConfigError extends FrucError {
+  constructor(message: string) {
+    super('FRUC_TRAIN_CONFIG', message, 2);
+    this.name = 'TrainConfigError';
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * Adam optimisers for the two networks, with their state saved to and
+ * restored from disk so that a resumed run continues bit for bit.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Adam settings of one network. */
+export interface AdamSettings {
+  /** Learning rate, > 0. */
+  learningRate: number;
+  /** First-moment decay, [0, 1). */
+  beta1: number;
+  /** Second-moment decay, [0, 1). */
+  beta2: number;
+}
+
+/**
+ * The parts of tfjs's AdamOptimizer that its public API does not expose.
+ *
+ * Porting note: `setWeights()` recomputes the bias-correction powers as
+ * `pow(beta, iterations + 1)`, while training builds them by repeated
+ * multiplication; the two differ in the last float32 bit, which would make
+ * a resumed run drift from an uninterrupted one. The powers are therefore
+ * saved and written back as they were. The learning rate is likewise only
+ * settable through the field the optimiser reads on every step.
+ */
+interface AdamInternals {
+  learningRate: number;
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+}
+
+function internals(optimizer: tf.AdamOptimizer): AdamInternals {
+  const inner = optimizer as unknown as Partial<AdamInternals>;
+  if (
+    typeof inner.learningRate !== 'number' ||
+    !(inner.accBeta1 instanceof tf.Variable) ||
+    !(inner.accBeta2 instanceof tf.Variable)
+  ) {
+    throw new Error(
+      'optimizers: this tfjs AdamOptimizer has no learningRate/accBeta ' +
+        'fields; the installed @tensorflow/tfjs must be 4.x.',
+    );
+  }
+  return inner as AdamInternals;
+}
+
+/** Creates an Adam optimiser. Dispose it when training ends. */
+export function createAdam(settings: AdamSettings): tf.AdamOptimizer {
+  return tf.train.adam(settings.learningRate, settings.beta1, settings.beta2);
+}
+
+/** Changes the learning rate used from the next step on. */
+export function setLearningRate(
+  optimizer: tf.AdamOptimizer,
+  learningRate: number,
+): void {
+  internals(optimizer).learningRate = learningRate;
+}
+
+/** The learning rate the next step will use. */
+export function getLearningRate(optimizer: tf.AdamOptimizer): number {
+  return internals(optimizer).learningRate;
+}
+
+const STATE_JSON = '.json';
+const STATE_BIN = '.bin';
+
+/**
+ * Writes the optimiser's state (iterations, both moments of every
+ * variable, bias-correction powers) as `dir/name.json` + `dir/name.bin`.
+ */
+export async function saveOptimizerState(
+  optimizer: tf.AdamOptimizer,
+  dir: string,
+  name: string,
+): Promise<void> {
+  const { accBeta1, accBeta2 } = internals(optimizer);
+  const weights = await optimizer.getWeights();
+  // Both moments of a variable carry the variable's name; prefix the
+  // position so the entries stay distinct and ordered.
+  const named = [
+    ...weights,
+    { name: 'accBeta1', tensor: accBeta1 },
+    { name: 'accBeta2', tensor: accBeta2 },
+  ].map((w, i) => ({ name: `${i}:${w.name}`, tensor: w.tensor }));
+  const { data, specs } = await tf.io.encodeWeights(named);
+  const bytes = tf.io.CompositeArrayBuffer.join(data);
+  await writeFile(join(dir, `${name}${STATE_BIN}`), new Uint8Array(bytes));
+  await writeFile(
+    join(dir, `${name}${STATE_JSON}`),
+    JSON.stringify({ optimizer: 'adam', specs }, null, 1),
+  );
+}
+
+/** Restores state written by {@link saveOptimizerState}. */
+export async function loadOptimizerState(
+  optimizer: tf.AdamOptimizer,
+  dir: string,
+  name: string,
+): Promise<void> {
+  const manifest = JSON.parse(
+    await readFile(join(dir, `${name}${STATE_JSON}`), 'utf8'),
+  ) as { specs: tf.io.WeightsManifestEntry[] };
+  const bin = await readFile(join(dir, `${name}${STATE_BIN}`));
+  const buffer = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length);
+  const decoded = tf.io.decodeWeights(buffer, manifest.specs);
+  const entries = manifest.specs.map((spec) => {
+    const colon = spec.name.indexOf(':');
+    return { name: spec.name.slice(colon + 1), tensor: decoded[spec.name] };
+  });
+  const powers = entries.splice(entries.length - 2, 2);
+  try {
+    await optimizer.setWeights(entries);
+    const inner = internals(optimizer);
+    inner.accBeta1.assign(powers[0].tensor as tf.Scalar);
+    inner.accBeta2.assign(powers[1].tensor as tf.Scalar);
+  } finally {
+    tf.dispose(Object.values(decoded));
+  }
+}
