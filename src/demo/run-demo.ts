@@ -4,17 +4,19 @@
  * protocol and write the report. `fruc demo` is a thin wrapper over this.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 
 import { selectBackend, type BackendChoice } from '../backend/select-backend.ts';
 import { extractTriplets } from '../data/extract.ts';
 import type { ExtractSummary } from '../data/manifest.ts';
+import { InputMissingError } from '../errors.ts';
 import type { EvalResults } from '../eval/evaluate.ts';
 import { runEval } from '../eval/run-eval.ts';
 import { createBlendInterpolator } from '../models/baselines.ts';
 import type { Interpolator } from '../models/interpolator.ts';
 import { loadModelInterpolator } from '../models/model-interpolator.ts';
+import { writeAtomically } from '../util/atomic.ts';
 import { getLogger } from '../util/logger.ts';
 import { getSampleClip, type SampleClip } from '../video/sample-clip.ts';
 import { upconvert, type UpconvertResult } from '../video/upconvert.ts';
@@ -77,10 +79,25 @@ async function createUpconverter(
 
 /** Runs the whole demo; see the module comment. */
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
-  const logger = getLogger();
+  if (options.clip && !existsSync(options.clip)) {
+    throw new InputMissingError(options.clip, 'clip');
+  }
   const out = resolve(options.out);
-  await rm(out, { recursive: true, force: true });
-  await mkdir(out, { recursive: true });
+  // The demo owns its output folder: it is rebuilt under a temporary name
+  // and replaces the previous run's only when every step has succeeded.
+  const result = await writeAtomically(out, true, async (temp) => {
+    await mkdir(temp, { recursive: true });
+    return runSteps(options, temp);
+  });
+  return {
+    ...result,
+    tripletsDir: join(out, 'triplets'),
+    reportDir: join(out, 'report'),
+  };
+}
+
+async function runSteps(options: DemoOptions, out: string): Promise<DemoResult> {
+  const logger = getLogger();
 
   // 1. A real clip when the machine can get one, else a generated one.
   const clip = options.clip
