@@ -1,5 +1,21 @@
 import * as tf from '@tensorflow/tfjs';
 
+interface SerializedInitializer {
+  className?: string;
+  config?: { scale?: number; mode?: string; distribution?: string };
+}
+
+/** Glorot-uniform serialises as variance scaling, fan average, uniform. */
+function isGlorotUniform(value: unknown): boolean {
+  const init = value as SerializedInitializer | undefined;
+  return (
+    init?.className === 'VarianceScaling' &&
+    init.config?.scale === 1 &&
+    init.config.mode === 'fanAvg' &&
+    init.config.distribution === 'uniform'
+  );
+}
+
 /**
  * Re-draws every Glorot-uniform kernel of `model` from a seeded
  * initialiser, so that the same seed gives the same starting weights.
@@ -12,12 +28,11 @@ import * as tf from '@tensorflow/tfjs';
  */
 export function seedGlorotKernels(model: tf.LayersModel, seed: number): void {
   model.layers.forEach((layer, index) => {
-    const config = layer.getConfig();
-    const init = config.kernelInitializer as { className?: string } | undefined;
-    if (init?.className !== 'GlorotUniform') {
+    if (!isGlorotUniform(layer.getConfig().kernelInitializer)) {
       return;
     }
-    const kernel = layer.weights.find((w) => w.name.endsWith('kernel'));
+    // tfjs appends `_<n>` to the names of a second model's variables.
+    const kernel = layer.weights.find((w) => /\/kernel(_\d+)?$/.test(w.name));
     if (!kernel) {
       return;
     }

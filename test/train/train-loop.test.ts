@@ -1,0 +1,184 @@
+import { existsSync, mkdirSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { selectBackend } from '../../src/backend/select-backend.ts';
+import { loadGeneratorCheckpoint } from '../../src/models/checkpoint.ts';
+import { disposeLayersModel } from '../../src/models/dispose.ts';
+import { readRunLog } from '../../src/train/run-log.ts';
+import { train, type TrainOptions } from '../../src/train/train-loop.ts';
+import { makeTempDir } from '../helpers/paths.ts';
+import { tinyConfig, UCF_TRIPLETS } from './tiny-config.ts';
+
+const temp = makeTempDir('fruc-train-loop-');
+let runCount = 0;
+
+beforeAll(async () => {
+  await selectBackend('wasm');
+});
+afterAll(() => temp.cleanup());
+
+function newOut(): string {
+  runCount += 1;
+  return join(temp.dir, `run-${runCount}`);
+}
+
+function run(
+  overrides: Partial<TrainOptions> & { outDir: string },
+  configOverrides: Record<string, unknown> = {},
+) {
+  return train({
+    config: tinyConfig(configOverrides),
+    dataRoot: UCF_TRIPLETS,
+    backend: 'wasm',
+    ...overrides,
+  });
+}
+
+async function generatorWeights(checkpoint: string): Promise<number[][]> {
+  const { model } = await loadGeneratorCheckpoint(checkpoint);
+  const values = model.getWeights().map((w) => Array.from(w.dataSync()));
+  disposeLayersModel(model);
+  return values;
+}
+
+/** Loss terms of every step in a run log (validation lines left out). */
+function stepLosses(outDir: string) {
+  return readRunLog(join(outDir, 'log.jsonl'))
+    .filter((r) => 'g_total' in r)
+    .map(({ step, g_total, g_pixel, g_adv, d_total, d_real, d_fake }) =>
+      ({ step, g_total, g_pixel, g_adv, d_total, d_real, d_fake }));
+}
+
+describe('train', () => {
+  const straight = newOut();
+  let straightResult: Awaited<ReturnType<typeof train>>;
+
+  it('trains, validates, checkpoints and points latest and best', async () => {
+    straightResult = await run({ outDir: straight });
+
+    expect(straightResult.step).toBe(4);
+    expect(existsSync(join(straight, 'config.json'))).toBe(true);
+    const checkpoints = join(straight, 'checkpoints');
+    expect(readlinkSync(join(checkpoints, 'latest'))).toBe('step-4');
+    expect(straightResult.best?.checkpoint)
+      .toBe(join(checkpoints, readlinkSync(join(checkpoints, 'best'))));
+    expect(existsSync(join(checkpoints, 'step-2', 'discriminator'))).toBe(true);
+    const log = readRunLog(join(straight, 'log.jsonl'));
+    const validations = log.filter((r) => 'valPsnr' in r);
+    expect(validations.map((r) => r.step)).toEqual([2, 4]);
+    expect(validations[0].valPsnr).toBeGreaterThan(20);
+    expect(log.filter((r) => 'g_total' in r).map((r) => r.step))
+      .toEqual([1, 2, 3, 4]);
+    expect(log[0]).toHaveProperty('samplesPerSec');
+    expect(log[0]).toHaveProperty('dataWaitMs');
+    expect(log[0].lrD).toBe(1e-3);
+  });
+
+  it('when run again with the same seed then the result is the same',
+    async () => {
+      const again = newOut();
+
+      await run({ outDir: again });
+
+      expect(stepLosses(again)).toEqual(stepLosses(straight));
+      expect(await generatorWeights(join(again, 'checkpoints', 'step-4')))
+        .toEqual(await generatorWeights(join(straight, 'checkpoints', 'step-4')));
+    });
+
+  it('when killed after step 3 and resumed then nothing differs', async () => {
+    const out = newOut();
+    await run({ outDir: out, stopAfterStep: 3 });
+    expect(readlinkSync(join(out, 'checkpoints', 'latest'))).toBe('step-2');
+
+    const resumed = await run({ outDir: out, resume: true });
+
+    expect(resumed.step).toBe(4);
+    expect(stepLosses(out)).toEqual(stepLosses(straight));
+    expect(await generatorWeights(join(out, 'checkpoints', 'step-4')))
+      .toEqual(await generatorWeights(join(straight, 'checkpoints', 'step-4')));
+    expect(resumed.best).toEqual({
+      ...straightResult.best,
+      checkpoint: join(out, 'checkpoints', `step-${resumed.best?.step}`),
+    });
+  });
+
+  it('with warm-up steps the discriminator starts after them', async () => {
+    const out = newOut();
+
+    await run({ outDir: out }, { warmupSteps: 2, steps: 3 });
+
+    const losses = stepLosses(out);
+    expect(losses.map((l) => l.d_total === undefined))
+      .toEqual([true, true, false]);
+  });
+
+  it('--init starts from the generator of a checkpoint', async () => {
+    const out = newOut();
+    const init = join(straight, 'checkpoints', 'step-4');
+
+    await run(
+      { outDir: out, initCheckpoint: init },
+      { loss: { name: 'pixel' }, optim: { lrG: 1e-12 }, steps: 1 },
+    );
+
+    const started = await generatorWeights(join(out, 'checkpoints', 'step-1'));
+    const source = await generatorWeights(init);
+    const maxDiff = Math.max(...started.flatMap((w, i) =>
+      w.map((v, j) => Math.abs(v - source[i][j]))));
+    expect(maxDiff).toBeLessThan(1e-6);
+  });
+});
+
+describe('train refuses bad input before touching the run folder', () => {
+  it('an existing run folder without --resume or --overwrite', async () => {
+    const out = newOut();
+    mkdirSync(out);
+
+    await expect(run({ outDir: out })).rejects.toMatchObject(
+      { code: 'FRUC_OUTPUT_EXISTS' });
+  });
+
+  it('--resume of a folder with no checkpoint', async () => {
+    await expect(run({ outDir: newOut(), resume: true })).rejects.toThrow(
+      /cannot resume: .* holds no checkpoints\/latest/);
+  });
+
+  it('data with no triplets', async () => {
+    const out = newOut();
+    const empty = join(temp.dir, 'empty');
+    mkdirSync(empty, { recursive: true });
+
+    await expect(run({ outDir: out, dataRoot: empty })).rejects
+      .toMatchObject({ code: 'FRUC_NO_TRIPLETS' });
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('--init with a generator of another size', async () => {
+    const out = newOut();
+    const init = join(straight(), 'checkpoints', 'step-4');
+
+    await expect(run(
+      { outDir: out, initCheckpoint: init },
+      { generator: { width: 8, levels: 2 } },
+    )).rejects.toThrow(/width 4, levels 2; the config asks for width 8/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a crop size the generator cannot take', async () => {
+    await expect(run(
+      { outDir: newOut() },
+      { cropSize: 36, generator: { width: 4, levels: 3 } },
+    )).rejects.toMatchObject({ code: 'FRUC_TRAIN_CONFIG' });
+  });
+});
+
+function straight(): string {
+  return join(temp.dir, 'run-1');
+}
+
+afterAll(() => {
+  expect(tf.memory().numTensors).toBeLessThan(50);
+});
