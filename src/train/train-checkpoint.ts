@@ -32,7 +32,7 @@ const OPTIMIZER_D = 'optimizer-d';
 const trainStateSchema = z.object({
   /** Steps completed. */
   step: z.int().min(0),
-  /** Learning rates the next step uses. */
+  /** Learning rates of the last step (the schedule recomputes them). */
   lrG: z.number().positive(),
   lrD: z.number().positive(),
   schedule: z.object({

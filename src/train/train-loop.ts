@@ -19,7 +19,10 @@ import {
   writeTrainCheckpoint,
   type TrainState,
 } from './train-checkpoint.ts';
-import { createTrainProgress } from './train-progress.ts';
+import {
+  createTrainProgress,
+  type TrainProgress,
+} from './train-progress.ts';
 import {
   batchTensors,
   checkInitCheckpoint,
@@ -74,8 +77,9 @@ export interface TrainOptions {
   /** Draw the progress bar even off a terminal. Default false. */
   forceProgress?: boolean;
   /**
-   * Stop after this step, as if killed there (tests of `--resume`).
-   * Default: run to `config.steps`.
+   * Stop right after this step as if the process were killed there: no
+   * validation or checkpoint of its own (tests of `--resume`). Default:
+   * run to `config.steps`.
    */
   stopAfterStep?: number;
 }
@@ -115,6 +119,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
   logger.info('building models');
   const parts = createTrainParts(config, generatorConfig);
+  let progress: TrainProgress | undefined;
   try {
     const base = resolveLearningRates(config.optim);
     let state: TrainState = {
@@ -140,7 +145,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
     const log = await openRunLog(
       join(outDir, 'log.jsonl'), resumeFrom ? state.step : undefined);
-    const minLr = config.schedule.kind === 'plateau' ? config.schedule.minLr : 0;
+    const minLr =
+      config.schedule.kind === 'plateau' ? config.schedule.minLr : 0;
     const schedule = createLrSchedule(
       config.schedule, state.schedule, minLr / Math.max(base.lrG, base.lrD));
     const step = createTrainStep(parts);
@@ -159,13 +165,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       backend: options.backend,
       data: options.dataRoot,
     };
-    const lastStep = Math.min(config.steps, options.stopAfterStep ?? Infinity);
-    const progress = createTrainProgress(
+    const lastStep = config.steps;
+    const stopAfter = Math.min(lastStep, options.stopAfterStep ?? Infinity);
+    progress = createTrainProgress(
       state.step, config.steps, options.forceProgress);
     let latestCheckpoint = resumeFrom ?? '';
     let lastLosses: Record<string, number> = {};
 
-    for (let n = state.step + 1; n <= lastStep; n++) {
+    for (let n = state.step + 1; n <= stopAfter; n++) {
       const started = performance.now();
       // Learning rates for this step.
       const scale = schedule.scaleForStep(n);
@@ -184,6 +191,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       tf.dispose(tensors);
       const ended = performance.now();
       lastLosses = result.losses;
+      // dataWaitMs: what the step waited for its batch, i.e. the data cost
+      // the prefetch did not hide. dataLoadMs: wall time from starting to
+      // decode the batch to its being ready, overlapping the previous step.
       const rate = batch.size / ((ended - started) / 1000);
       log.write({
         step: n,
@@ -229,7 +239,6 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         }
       }
     }
-    progress.stop();
     return {
       step: state.step,
       best: bestOf(outDir, state),
@@ -237,6 +246,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       lastLosses,
     };
   } finally {
+    progress?.stop();
     parts.dispose();
   }
 }

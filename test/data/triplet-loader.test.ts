@@ -47,7 +47,7 @@ describe('createTripletLoader', () => {
     expect(loader.position).toBe(1);
   });
 
-  it('when prefetching then batch k is the same as built directly', async () => {
+  it('when prefetching then batch k is as if built directly', async () => {
     const queued = createTripletLoader({ ...options, triplets: all });
     const direct = createTripletLoader({ ...options, triplets: all });
 

@@ -84,8 +84,9 @@ describe('train', () => {
       await run({ outDir: again });
 
       expect(stepLosses(again)).toEqual(stepLosses(straight));
-      expect(await generatorWeights(join(again, 'checkpoints', 'step-4')))
-        .toEqual(await generatorWeights(join(straight, 'checkpoints', 'step-4')));
+      const last = (dir: string) => join(dir, 'checkpoints', 'step-4');
+      expect(await generatorWeights(last(again)))
+        .toEqual(await generatorWeights(last(straight)));
     });
 
   it('when killed after step 3 and resumed then nothing differs', async () => {
@@ -98,7 +99,8 @@ describe('train', () => {
     expect(resumed.step).toBe(4);
     expect(stepLosses(out)).toEqual(stepLosses(straight));
     expect(await generatorWeights(join(out, 'checkpoints', 'step-4')))
-      .toEqual(await generatorWeights(join(straight, 'checkpoints', 'step-4')));
+      .toEqual(await generatorWeights(
+        join(straight, 'checkpoints', 'step-4')));
     expect(resumed.best).toEqual({
       ...straightResult.best,
       checkpoint: join(out, 'checkpoints', `step-${resumed.best?.step}`),
