@@ -21,6 +21,11 @@ export interface Conv2DBackpropInputAttrs extends ConvBackpropAttrs {
  * padding crops `dy`). For strides above 1, `dyUp` is `dy` with `stride - 1`
  * zeros inserted after every row and column.
  *
+ * Limitation: zero insertion spends stride^2 times the needed work on
+ * strided layers (stride 2: a quarter of the conv2d speed, still above the
+ * stock kernel); splitting dx by stride phase into sub-filter convolutions
+ * would remove it and was left for when strided layers dominate a profile.
+ *
  * Inputs: `dy` `[batch, outHeight, outWidth, outChannels]`, `filter`
  * `[filterHeight, filterWidth, inChannels, outChannels]`. Output:
  * `attrs.inputShape`.
