@@ -1,4 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+// Registers the stock wasm kernels first, so ours replace them and not the
+// other way round.
+import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import {
