@@ -168,7 +168,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const lastStep = config.steps;
     const stopAfter = Math.min(lastStep, options.stopAfterStep ?? Infinity);
     progress = createTrainProgress(
-      state.step, config.steps, options.forceProgress);
+      state.step, config.steps, { force: options.forceProgress });
     let latestCheckpoint = resumeFrom ?? '';
     let lastLosses: Record<string, number> = {};
 

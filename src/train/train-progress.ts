@@ -10,19 +10,29 @@ export interface TrainProgress {
 /** Loss terms shown on the bar (all of them go to the log). */
 const SHOWN = ['g_total', 'g_pixel', 'g_adv', 'd_total'];
 
+/** Options of {@link createTrainProgress}. */
+export interface TrainProgressOptions {
+  /** Draw even off a terminal (one line every 2 s). Default false. */
+  force?: boolean;
+  /** Where to draw. Default `process.stderr`. */
+  stream?: NodeJS.WritableStream;
+}
+
 /**
- * A bar: `[====----] step 120/300 | g_total 0.031 ... | 5.2 samples/s |
- * 35s left` on stderr. Draws nothing when stderr is not a terminal unless
- * `force` is set (then one line every 2 s).
+ * A bar: `[====----] step 120/300 | g_total 0.0310 ... | 5.2 samples/s |
+ * 35s left`. Draws nothing when the stream is not a terminal unless
+ * `force` is set.
+ * @param startStep Steps already done (a resumed run starts there).
  */
 export function createTrainProgress(
   startStep: number,
   totalSteps: number,
-  force = false,
+  options: TrainProgressOptions = {},
 ): TrainProgress {
+  const force = options.force ?? false;
   const bar = new cliProgress.SingleBar(
     {
-      stream: process.stderr,
+      stream: options.stream ?? process.stderr,
       format:
         '[{bar}] step {value}/{total} | {losses} | {rate} samples/s | ' +
         '{eta_formatted} left',

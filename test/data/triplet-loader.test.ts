@@ -80,6 +80,17 @@ describe('createTripletLoader', () => {
     expect(loader.cachedBytes).toBe(6 * 3 * 320 * 240 * 3);
   });
 
+  it('reads Middlebury frames of mixed sizes', async () => {
+    const middlebury = await findTriplets(sharedData('middlebury-others'));
+    const loader = createTripletLoader({
+      ...options, cropSize: 64, triplets: middlebury });
+
+    const batch = await loader.batchAt(0);
+
+    expect(batch.ids).toHaveLength(3);
+    expect(batch.next).toHaveLength(3 * 64 * 64 * 3);
+  });
+
   it('rejects frames smaller than the crop', async () => {
     const loader = createTripletLoader({
       ...options, cropSize: 256, triplets: all });

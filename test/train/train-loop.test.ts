@@ -107,15 +107,23 @@ describe('train', () => {
     });
   });
 
-  it('with warm-up steps the discriminator starts after them', async () => {
-    const out = newOut();
+  it('warm-up steps run without D; a step schedule halves both rates',
+    async () => {
+      const out = newOut();
 
-    await run({ outDir: out }, { warmupSteps: 2, steps: 3 });
+      await run({ outDir: out }, {
+        warmupSteps: 2, steps: 3,
+        schedule: { kind: 'step', every: 2, gamma: 0.5 },
+        optim: { lrG: 1e-3, lrRatio: 2 },
+      });
 
-    const losses = stepLosses(out);
-    expect(losses.map((l) => l.d_total === undefined))
-      .toEqual([true, true, false]);
-  });
+      const log = readRunLog(join(out, 'log.jsonl'))
+        .filter((r) => 'g_total' in r);
+      expect(log.map((r) => r.d_total === undefined))
+        .toEqual([true, true, false]);
+      expect(log.map((r) => [r.lrG, r.lrD]))
+        .toEqual([[1e-3, 2e-3], [1e-3, 2e-3], [5e-4, 1e-3]]);
+    });
 
   it('--init starts from the generator of a checkpoint', async () => {
     const out = newOut();
