@@ -20,8 +20,8 @@ describe('createTrainProgress', () => {
     progress.stop();
 
     const last = text().trim().split('\n').at(-1) ?? '';
-    expect(last).toMatch(
-      /step 11\/300 \| g_total 0\.0313 g_adv 0\.5000 \| 5\.3 samples\/s \| \S+ left$/);
+    expect(last).toContain('step 11/300 | g_total 0.0313 g_adv 0.5000 |');
+    expect(last).toMatch(/\| 5\.3 samples\/s \| \S+ left$/);
   });
 
   it('draws nothing off a terminal by default', () => {
