@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 import type { BackendChoice } from '../backend/select-backend.ts';
 import { parseConfig } from '../config/load-config.ts';
@@ -73,7 +74,7 @@ async function resolveConfig(flags: TrainFlags, out: string) {
   let config: TrainConfig | undefined = flags.config
     ? loadTrainConfig(flags.config)
     : undefined;
-  if (flags.resume && existsSync(out)) {
+  if (flags.resume && existsSync(join(out, 'config.json'))) {
     const { readRunConfig, RUN_CONFIG_FILE } = await import(
       '../train/train-setup.ts');
     const stored = parseConfig(

@@ -1,3 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
 
 import {
@@ -5,7 +8,9 @@ import {
   splitTriplets,
 } from '../../src/data/triplet-loader.ts';
 import { findTriplets } from '../../src/data/triplet-layouts.ts';
-import { sharedData } from '../helpers/paths.ts';
+import { cropFrame } from '../../src/image/frame.ts';
+import { encodePng, readPng } from '../../src/image/png-io.ts';
+import { makeTempDir, sharedData } from '../helpers/paths.ts';
 
 const root = sharedData('ucf101-triplets');
 const all = await findTriplets(root);
@@ -89,6 +94,28 @@ describe('createTripletLoader', () => {
 
     expect(batch.ids).toHaveLength(3);
     expect(batch.next).toHaveLength(3 * 64 * 64 * 3);
+  });
+
+  it('rejects a triplet whose frames differ in size', async () => {
+    const temp = makeTempDir('fruc-loader-');
+    const source = all[0];
+    const folder = join(temp.dir, 'odd');
+    mkdirSync(folder);
+    for (const [name, path] of [['frame0.png', source.prev],
+      ['frame1.png', source.middle], ['frame2.png', source.next]]) {
+      const frame = await readPng(path);
+      const kept = name === 'frame2.png' ? cropFrame(frame, 0, 0, 100, 80)
+        : frame;
+      writeFileSync(join(folder, name), encodePng(kept));
+    }
+    const loader = createTripletLoader({
+      ...options, triplets: await findTriplets(temp.dir) });
+
+    await expect(loader.next()).rejects.toMatchObject({
+      code: 'FRUC_TRAIN_DATA',
+      message: expect.stringMatching(/mixes frame sizes \(100x80 and 320x240/),
+    });
+    temp.cleanup();
   });
 
   it('rejects frames smaller than the crop', async () => {
