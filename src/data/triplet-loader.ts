@@ -7,6 +7,15 @@
  * from a seeded permutation per epoch and each batch's crops and flips from
  * a generator seeded with its index. Resuming at batch `k` therefore needs
  * only `k`, and prefetched batches never shift the random stream.
+ *
+ * Decoded frames are cached (up to `cacheBytes`), so after the first epoch
+ * a batch costs only its crops. Measured on the default aagan config
+ * (batch 8, 64x64 crops of 320x240 UCF101 frames, wasm): the first batch
+ * takes about 230 ms to decode; later steps wait about 10 ms for their
+ * batch against about 2 s of compute.
+ * Limitation: PNG decoding runs on the main thread, so it interleaves with
+ * the step at await points rather than running in parallel; a worker
+ * thread would matter only for datasets too large to cache.
  */
 import seedrandom from 'seedrandom';
 
