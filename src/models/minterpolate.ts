@@ -8,27 +8,16 @@ import { Readable } from 'node:stream';
 import { assertSameSize, type Frame } from '../image/frame.ts';
 import { FfmpegFailedError } from '../video/errors.ts';
 import { filterRgb } from '../video/ffmpeg.ts';
+import { minterpolateChain } from '../video/minterpolate-filter.ts';
 import type { Interpolator } from './interpolator.ts';
 
 /**
- * The filter settings of the reference figures (issue 2): overlapped-block
- * motion compensation with bidirectional motion estimation.
- */
-export const MINTERPOLATE_FILTER =
-  'minterpolate=fps=2:mi_mode=mci:mc_mode=aobmc:me_mode=bidir:vsbmc=1';
-
-/**
- * The filter chain for one `width` x `height` pair: pad to even size, run
- * minterpolate in yuv444p (what ffmpeg picks for rgb24 input anyway; stated
- * so the result does not depend on format negotiation), crop back.
+ * The filter chain for one `width` x `height` pair: the settings of the
+ * reference figures (issue 2) at 2 fps from 1 fps input, in yuv444p, with
+ * odd sizes padded to even and cropped back.
  */
 export function minterpolateFilters(width: number, height: number): string[] {
-  return [
-    'pad=ceil(iw/2)*2:ceil(ih/2)*2',
-    'format=yuv444p',
-    MINTERPOLATE_FILTER,
-    `crop=${width}:${height}:0:0`,
-  ];
+  return minterpolateChain(width, height, { num: 2, den: 1 });
 }
 
 /**

@@ -40,6 +40,23 @@ function configured(): ffmpeg.FfmpegCommand {
   return command;
 }
 
+/** A command whose first input is packed rgb24 frames on a pipe. */
+function rawRgbInput(
+  source: Readable,
+  width: number,
+  height: number,
+  fps: FrameRate,
+): ffmpeg.FfmpegCommand {
+  return configured()
+    .input(source)
+    .inputFormat('rawvideo')
+    .inputOptions([
+      '-pix_fmt rgb24',
+      `-s ${width}x${height}`,
+      `-framerate ${fps.num}/${fps.den}`,
+    ]);
+}
+
 /** Parses `30000/1001` or `25` into a reduced rational. */
 export function parseFrameRate(text: string | undefined): FrameRate {
   const [n, d = '1'] = (text ?? '').split('/');
@@ -163,14 +180,7 @@ export function filterRgb(
   source: Readable,
 ): FfmpegRun {
   const { width, height, fps } = options;
-  const command = configured()
-    .input(source)
-    .inputFormat('rawvideo')
-    .inputOptions([
-      '-pix_fmt rgb24',
-      `-s ${width}x${height}`,
-      `-framerate ${fps.num}/${fps.den}`,
-    ])
+  const command = rawRgbInput(source, width, height, fps)
     .outputOptions([
       '-map 0:v:0',
       '-vsync 0',
@@ -212,14 +222,7 @@ export function encodeRgb(
   source: Readable,
 ): FfmpegEncoder {
   const { width, height, fps } = options;
-  const command = configured()
-    .input(source)
-    .inputFormat('rawvideo')
-    .inputOptions([
-      '-pix_fmt rgb24',
-      `-s ${width}x${height}`,
-      `-framerate ${fps.num}/${fps.den}`,
-    ]);
+  const command = rawRgbInput(source, width, height, fps);
   const outputOptions = ['-map 0:v:0'];
   if (options.copyStreamsFrom) {
     command.input(options.copyStreamsFrom);

@@ -6,6 +6,7 @@ import { InputMissingError } from '../errors.ts';
 import type { Frame } from '../image/frame.ts';
 import { readPng } from '../image/png-io.ts';
 import { NotAVideoError } from './errors.ts';
+import { splitRawFrames } from './raw-frames.ts';
 import {
   decodeRgb,
   probeVideo,
@@ -105,23 +106,10 @@ async function* decodeVideo(
   video: VideoInfo,
   maxFrames?: number,
 ): AsyncGenerator<Frame> {
-  const { width, height } = video;
-  const frameBytes = width * height * 3;
   const run = decodeRgb(video.path, { maxFrames });
-  let pending: Buffer = Buffer.alloc(0);
   let finished = false;
   try {
-    for await (const chunk of run.stdout) {
-      pending = pending.length === 0
-        ? (chunk as Buffer)
-        : Buffer.concat([pending, chunk as Buffer]);
-      while (pending.length >= frameBytes) {
-        const data = new Uint8Array(frameBytes);
-        data.set(pending.subarray(0, frameBytes));
-        pending = pending.subarray(frameBytes);
-        yield { width, height, data };
-      }
-    }
+    yield* splitRawFrames(run.stdout, video.width, video.height);
     await run.done;
     finished = true;
   } finally {

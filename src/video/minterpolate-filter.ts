@@ -9,6 +9,7 @@ import { PassThrough } from 'node:stream';
 import type { Frame } from '../image/frame.ts';
 import { filterRgb, type FrameRate } from './ffmpeg.ts';
 import type { FrameSource } from './frame-source.ts';
+import { splitRawFrames } from './raw-frames.ts';
 import type { SceneCutOptions } from './scene-cut.ts';
 import {
   createCutDetector,
@@ -119,34 +120,25 @@ export async function* minterpolateStream(
 
   let produced = 0;
   let anchor: Frame | undefined;
-  let pending: Buffer = Buffer.alloc(0);
   let finished = false;
   try {
-    for await (const chunk of run.stdout) {
-      pending = pending.length === 0
-        ? (chunk as Buffer)
-        : Buffer.concat([pending, chunk as Buffer]);
-      while (pending.length >= frameBytes) {
-        const data = new Uint8Array(frameBytes);
-        data.set(pending.subarray(0, frameBytes));
-        pending = pending.subarray(frameBytes);
-        // Frames past factor x (frames read) can only come at the end of
-        // the stream, once every input frame has been read: drop them.
-        if (produced >= factor * stats.framesIn) {
-          continue;
-        }
-        const phase = produced % factor;
-        if (phase === 0) {
-          anchor = { width, height, data };
-          if (produced > 0) {
-            cuts.shift();
-          }
-        }
-        produced++;
-        yield phase !== 0 && cuts[0] === true && anchor
-          ? anchor
-          : { width, height, data };
+    for await (const { data } of splitRawFrames(run.stdout, width, height)) {
+      // Frames past factor x (frames read) can only come at the end of
+      // the stream, once every input frame has been read: drop them.
+      if (produced >= factor * stats.framesIn) {
+        continue;
       }
+      const phase = produced % factor;
+      if (phase === 0) {
+        anchor = { width, height, data };
+        if (produced > 0) {
+          cuts.shift();
+        }
+      }
+      produced++;
+      yield phase !== 0 && cuts[0] === true && anchor
+        ? anchor
+        : { width, height, data };
     }
     await pump;
     await run.done;

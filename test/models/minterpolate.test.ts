@@ -46,9 +46,9 @@ describe('minterpolate interpolator', () => {
 
   it('builds the filter chain of the reference recipe', () => {
     expect(minterpolateFilters(585, 389)).toEqual([
-      'pad=ceil(iw/2)*2:ceil(ih/2)*2',
+      'pad=586:390:0:0',
       'format=yuv444p',
-      'minterpolate=fps=2:mi_mode=mci:mc_mode=aobmc:me_mode=bidir:vsbmc=1',
+      'minterpolate=fps=2/1:mi_mode=mci:mc_mode=aobmc:me_mode=bidir:vsbmc=1',
       'crop=585:389:0:0',
     ]);
   });
