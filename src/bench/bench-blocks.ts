@@ -1,0 +1,204 @@
+/**
+ * The three blocks of `npm run bench` (training, upconversion, memory),
+ * each returning plain figures for the table and the JSON file.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { join } from 'node:path';
+
+import { selectBackend } from '../backend/select-backend.ts';
+import type { TrainConfig } from '../config/train-config.ts';
+import { checkTrainConfig, createTrainParts } from '../train/train-setup.ts';
+import { createParallelTrainStep } from '../train/parallel-step.ts';
+import { benchTrain, median, randomBatch } from './train-bench.ts';
+import {
+  benchUpconvertSpeed,
+  benchVideoProtocol,
+  loadBenchModel,
+  makeClip,
+  measurePeakRss,
+  minterpolateMethod,
+} from './upconvert-bench.ts';
+
+/** Sizes of one bench run; see `BENCH_SETTINGS`. */
+export interface BenchSettings {
+  train: { size: number; batch: number; wasmSteps: number; cpuSteps: number };
+  /** Seconds of box.mp4 upconverted; PSNR samples (undefined: all). */
+  upconvert: { seconds: number; psnrSamples?: number };
+  /** Short and long clip lengths in seconds. */
+  memory: { shortSeconds: number; longSeconds: number };
+}
+
+/** Full settings (the issue's) and `--quick` ones. */
+export const BENCH_SETTINGS: Record<'full' | 'quick', BenchSettings> = {
+  full: {
+    train: { size: 128, batch: 8, wasmSteps: 2, cpuSteps: 1 },
+    upconvert: { seconds: 10 },
+    memory: { shortSeconds: 10, longSeconds: 60 },
+  },
+  quick: {
+    train: { size: 64, batch: 4, wasmSteps: 1, cpuSteps: 1 },
+    upconvert: { seconds: 2, psnrSamples: 10 },
+    memory: { shortSeconds: 2, longSeconds: 12 },
+  },
+};
+
+/** Training block figures (samples per second). */
+export interface TrainBlock {
+  size: number;
+  batch: number;
+  wasm: number;
+  /** wasm with a gradient worker thread (2 threads). */
+  wasmTwoThreads: number;
+  cpu: number;
+  /** How the cpu figure was timed. */
+  cpuTiming: string;
+}
+
+/** Times `steps` parallel steps after one warm-up; samples per second. */
+async function benchParallel(
+  config: TrainConfig,
+  size: number,
+  batch: number,
+  steps: number,
+): Promise<number> {
+  await tf.setBackend('wasm');
+  const sized = { ...config, cropSize: size, batchSize: batch };
+  const parts = createTrainParts(sized, checkTrainConfig(sized));
+  const parallel = await createParallelTrainStep(parts, { config: sized });
+  const tensors = randomBatch(batch, size);
+  const times: number[] = [];
+  try {
+    for (let i = 0; i <= steps; i++) {
+      const started = performance.now();
+      parallel.step(tensors, { adversarial: true });
+      if (i > 0) {
+        times.push((performance.now() - started) / 1000);
+      }
+    }
+  } finally {
+    tf.dispose([tensors.prev, tensors.middle, tensors.next]);
+    await parallel.dispose();
+    parts.dispose();
+  }
+  return batch / median(times);
+}
+
+/**
+ * Training block: wasm (one warm-up, then the median of `wasmSteps`), wasm
+ * with the gradient worker, and cpu (`cpuSteps` steps with no warm-up:
+ * one cpu step at 128x128 takes minutes).
+ */
+export async function runTrainBlock(
+  config: TrainConfig,
+  s: BenchSettings['train'],
+): Promise<TrainBlock> {
+  const common = { size: s.size, batch: s.batch };
+  const wasm = await benchTrain(config, {
+    ...common, backend: 'wasm', warmupSteps: 1, timedSteps: s.wasmSteps });
+  const wasmTwoThreads = await benchParallel(
+    config, s.size, s.batch, s.wasmSteps);
+  const cpu = await benchTrain(config, {
+    ...common, backend: 'cpu', warmupSteps: 0, timedSteps: s.cpuSteps });
+  return {
+    ...common,
+    wasm: wasm.samplesPerSec,
+    wasmTwoThreads,
+    cpu: cpu.samplesPerSec,
+    cpuTiming: `${s.cpuSteps} step(s), no warm-up`,
+  };
+}
+
+/** Upconversion block figures. */
+export interface UpconvertBlock {
+  seconds: number;
+  backend: string;
+  model: string;
+  trained: boolean;
+  modelFps: number;
+  minterpolateFps: number;
+  modelPsnr: number;
+  minterpolatePsnr: number;
+  psnrSamples: number;
+}
+
+/** Upconversion block: speed of both methods, then PSNR of both. */
+export async function runUpconvertBlock(
+  config: TrainConfig,
+  source: string,
+  workDir: string,
+  s: BenchSettings['upconvert'],
+): Promise<UpconvertBlock> {
+  const clip = join(workDir, `clip-${s.seconds}s.mp4`);
+  await makeClip(source, clip, s.seconds);
+  const backend = await selectBackend('auto');
+  const model = await loadBenchModel(config.generator);
+  const minterpolate = minterpolateMethod();
+  try {
+    const modelSpeed = await benchUpconvertSpeed(
+      clip, join(workDir, 'model.mp4'), model.interpolator);
+    const miSpeed = await benchUpconvertSpeed(
+      clip, join(workDir, 'minterpolate.mp4'), 'minterpolate');
+    const psnr = await benchVideoProtocol(clip, [
+      { label: 'model', interpolator: model.interpolator },
+      { label: 'minterpolate', interpolator: minterpolate },
+    ], s.psnrSamples);
+    return {
+      seconds: s.seconds,
+      backend,
+      model: model.checkpoint ?? 'untrained default generator',
+      trained: model.trained,
+      modelFps: modelSpeed.framesPerSec,
+      minterpolateFps: miSpeed.framesPerSec,
+      modelPsnr: psnr.model.psnr,
+      minterpolatePsnr: psnr.minterpolate.psnr,
+      psnrSamples: psnr.model.samples,
+    };
+  } finally {
+    model.interpolator.dispose();
+    minterpolate.dispose();
+  }
+}
+
+/** Memory block figures. */
+export interface MemoryBlock {
+  method: string;
+  shortSeconds: number;
+  longSeconds: number;
+  shortPeakMiB: number;
+  longPeakMiB: number;
+  shortWallSec: number;
+  longWallSec: number;
+}
+
+/**
+ * Memory block: `fruc upconvert --method blend` of a short and a long
+ * clip (box.mp4 looped), each in a fresh process; peak RSS of the node
+ * process from `/usr/bin/time -v`.
+ * Limitation: blend, not the model: the model runs ~3 output frames/s
+ * here, so a 60 s clip would take ~20 minutes; its per-frame memory is
+ * fixed, and the streaming pipeline measured is the same.
+ */
+export async function runMemoryBlock(
+  source: string,
+  workDir: string,
+  s: BenchSettings['memory'],
+): Promise<MemoryBlock> {
+  const args = ['--method', 'blend'];
+  const shortClip = join(workDir, `mem-${s.shortSeconds}s.mp4`);
+  const longClip = join(workDir, `mem-${s.longSeconds}s.mp4`);
+  await makeClip(source, shortClip, s.shortSeconds);
+  await makeClip(source, longClip, s.longSeconds, 10);
+  const short = await measurePeakRss(
+    shortClip, join(workDir, 'mem-short-out.mp4'), args);
+  const long = await measurePeakRss(
+    longClip, join(workDir, 'mem-long-out.mp4'), args);
+  return {
+    method: 'blend',
+    shortSeconds: s.shortSeconds,
+    longSeconds: s.longSeconds,
+    shortPeakMiB: short.peakRssMiB,
+    longPeakMiB: long.peakRssMiB,
+    shortWallSec: short.wallSec,
+    longWallSec: long.wallSec,
+  };
+}
