@@ -51,6 +51,14 @@ const TRAIN_OPTIONS: OptionSpec[] = [
     description: 'total steps; overrides only the config\'s steps',
     parse: intInRange(1),
   },
+  {
+    flags: '--threads <n>',
+    description:
+      'gradient threads on the wasm backend: 2 computes half of each ' +
+      'batch in a worker thread, 1 turns it off (default: 2 when the ' +
+      'machine has more than one core)',
+    parse: intInRange(1, 2),
+  },
   BACKEND_OPTION,
   OVERWRITE_OPTION,
 ];
@@ -62,6 +70,7 @@ interface TrainFlags {
   resume?: boolean;
   init?: string;
   steps?: number;
+  threads?: number;
   backend: BackendChoice;
   overwrite?: boolean;
 }
@@ -133,6 +142,7 @@ export function createTrainCommand(): Command {
       overwrite: flags.overwrite ?? false,
       initCheckpoint: flags.init,
       backend,
+      threads: flags.threads,
     });
     const { best } = result;
     if (best) {

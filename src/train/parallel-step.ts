@@ -15,6 +15,7 @@
  * result differs from one-thread training only by float rounding.
  */
 import * as tf from '@tensorflow/tfjs';
+import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 
 import type { TrainConfig } from '../config/train-config.ts';
@@ -198,5 +199,35 @@ export async function createParallelTrainStep(
       await exited;
       clearTimeout(timer);
     },
+  };
+}
+
+/**
+ * Gradient threads training uses by default: 2 on the wasm backend when
+ * the machine has more than one core, else 1 (native TensorFlow and the
+ * pure-JS backend are left alone).
+ */
+export function defaultTrainThreads(backend: string): number {
+  return backend === 'wasm' && availableParallelism() > 1 ? 2 : 1;
+}
+
+/**
+ * The step a training run uses: {@link createParallelTrainStep} when
+ * `threads` (default {@link defaultTrainThreads}) is 2 or more on wasm,
+ * else `createTrainStep(parts)`. `dispose()` stops any worker.
+ */
+export async function createRunStep(
+  parts: TrainStepParts,
+  config: TrainConfig,
+  backend: string,
+  threads = defaultTrainThreads(backend),
+): Promise<{ step: TrainStep; threads: number; dispose(): Promise<void> }> {
+  if (threads >= 2 && backend === 'wasm' && config.batchSize >= 2) {
+    return createParallelTrainStep(parts, { config });
+  }
+  return {
+    step: createTrainStep(parts),
+    threads: 1,
+    dispose: async () => undefined,
   };
 }

@@ -33,7 +33,7 @@ import {
   prepareRunFolder,
   writeRunConfig,
 } from './train-setup.ts';
-import { createTrainStep } from './train-step.ts';
+import { createRunStep } from './parallel-step.ts';
 import { createValidator } from './validate.ts';
 
 /** The best validation of a run and where its checkpoint is. */
@@ -82,6 +82,12 @@ export interface TrainOptions {
    * run to `config.steps`.
    */
   stopAfterStep?: number;
+  /**
+   * Gradient threads: 2 computes half of each batch in a worker thread
+   * (wasm only; see `parallel-step.ts`), 1 turns that off. Default: 2 on
+   * wasm with more than one core, else 1.
+   */
+  threads?: number;
 }
 
 /** What a finished run reports. */
@@ -120,6 +126,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   logger.info('building models');
   const parts = createTrainParts(config, generatorConfig);
   let progress: TrainProgress | undefined;
+  let runStep: Awaited<ReturnType<typeof createRunStep>> | undefined;
   try {
     const base = resolveLearningRates(config.optim);
     let state: TrainState = {
@@ -149,7 +156,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       config.schedule.kind === 'plateau' ? config.schedule.minLr : 0;
     const schedule = createLrSchedule(
       config.schedule, state.schedule, minLr / Math.max(base.lrG, base.lrD));
-    const step = createTrainStep(parts);
+    runStep = await createRunStep(
+      parts, config, options.backend, options.threads);
+    logger.info(`training with ${runStep.threads} gradient thread(s)`);
+    const step = runStep.step;
     const validator = createValidator(split.validation, generatorConfig);
     const loader = createTripletLoader({
       triplets: split.train,
@@ -247,6 +257,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     };
   } finally {
     progress?.stop();
+    await runStep?.dispose();
     parts.dispose();
   }
 }
