@@ -52,7 +52,8 @@ export function renderPsnrBars(comparison: Comparison, set: string): string {
     `<text x="${left + plotWidth}" y="${axisY}" text-anchor="end">` +
       `${high} dB</text>`,
   );
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${left + plotWidth + 60}" ` +
+  const width = left + plotWidth + 60;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" ` +
     `height="${height}" font-family="sans-serif" font-size="11">` +
     `${parts.join('')}</svg>`;
 }

@@ -144,7 +144,7 @@ export function formatComparisonMarkdown(comparison: Comparison): string {
   const lines = [
     `# ${comparison.title}`,
     '',
-    `| ${header.join(' | ')} |`,
+    `| ${header.map(escapeCell).join(' | ')} |`,
     `| ${header.map(() => '---').join(' | ')} |`,
   ];
   for (const row of comparison.rows) {

@@ -177,8 +177,7 @@ export async function runComparison(
       'fine-tuning steps per loss': String(settings.finetuneSteps),
       'crop size / batch size':
         `${settings.cropSize} / ${settings.batchSize}`,
-      'evaluation samples per set':
-        settings.maxEvalSamples === null ? 'all' : String(settings.maxEvalSamples),
+      'evaluation samples per set': String(settings.maxEvalSamples ?? 'all'),
       backend,
       'wall time of this invocation': `${wallSeconds.toFixed(0)} s`,
       'time of all phases (reused ones as first run)':

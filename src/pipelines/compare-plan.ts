@@ -12,7 +12,6 @@ import {
   trainConfigSchema,
   type TrainConfig,
 } from '../config/train-config.ts';
-import { FrucError } from '../errors.ts';
 import type { LossName } from '../losses/names.ts';
 import { checkTrainConfig } from '../train/train-setup.ts';
 import { repoPath, type CompareSettings } from './compare-settings.ts';
@@ -32,7 +31,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * Merges `patch` into `base`: objects key by key, recursively; any other
- * value (arrays included) replaces the base's. Neither input is changed.
+ * value (arrays included) replaces the base's. An object whose `kind`
+ * differs from the base's (a schedule of another kind) replaces it whole,
+ * since the fields of one kind mean nothing to another. Neither input is
+ * changed.
  */
 export function deepMerge(
   base: Record<string, unknown>,
@@ -41,7 +43,9 @@ export function deepMerge(
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(patch)) {
     const current = out[key];
-    out[key] = isPlainObject(current) && isPlainObject(value)
+    const sameKind = isPlainObject(current) && isPlainObject(value) &&
+      (value.kind === undefined || value.kind === current.kind);
+    out[key] = sameKind && isPlainObject(current) && isPlainObject(value)
       ? deepMerge(current, value)
       : value;
   }
@@ -66,23 +70,17 @@ function buildConfig(
   patches: Record<string, unknown>[],
 ): TrainConfig {
   const merged = patches.reduce(deepMerge, readJson(path));
-  try {
-    const config = parseConfig(
-      merged, trainConfigSchema, `${path} + pipeline setting`);
-    checkTrainConfig(config);
-    return config;
-  } catch (err) {
-    if (err instanceof FrucError && err.code === 'FRUC_CONFIG_INVALID') {
-      throw new PipelineConfigError('pipeline', err.message);
-    }
-    throw err;
-  }
+  const config = parseConfig(
+    merged, trainConfigSchema, `${path} + pipeline setting`);
+  checkTrainConfig(config);
+  return config;
 }
 
 /**
  * Builds every seed's configs.
- * @throws PipelineConfigError when a merged config is invalid or a loss
- *   config cannot be read.
+ * @throws ConfigInvalidError (`FRUC_CONFIG_INVALID`) or TrainConfigError
+ *   (`FRUC_TRAIN_CONFIG`) when a merged config is invalid;
+ *   PipelineConfigError when a loss config cannot be read as JSON.
  */
 export function createComparePlan(settings: CompareSettings): SeedPlan[] {
   const common = (steps: number, seed: number) => ({
