@@ -58,6 +58,17 @@ export function spectralNormalize(
   });
 }
 
+/**
+ * Seed of a layer's `u` initialiser. tfjs's Gaussian sampler treats a
+ * seed of 0 as no seed and draws from `Math.random`, so `u` of a layer
+ * seeded 0 (the first discriminator layer under the default config seed)
+ * differed between builds. `seed + 0.5` is never 0 for an integer seed and
+ * never equals an integer kernel seed of another layer.
+ */
+function uSeedOf(seed: number): number {
+  return seed + 0.5;
+}
+
 /** Arguments of {@link SpectralConv2D}. */
 export interface SpectralConv2DArgs {
   /** Layer name; keeps weight names stable across builds. */
@@ -70,7 +81,10 @@ export interface SpectralConv2DArgs {
   strides?: number;
   /** Power iterations per training call, >= 1. Default 1. */
   powerIterations?: number;
-  /** Seed of the kernel and `u` initialisers. */
+  /**
+   * Integer seed of the kernel and `u` initialisers: the same seed gives
+   * the same initial weights. Default: unseeded.
+   */
   seed?: number;
 }
 
@@ -123,7 +137,10 @@ export class SpectralConv2D extends tf.layers.Layer {
       'u',
       [this.filters, 1],
       'float32',
-      tf.initializers.randomNormal({ stddev: 1, seed: this.seed }),
+      tf.initializers.randomNormal({
+        stddev: 1,
+        seed: this.seed === undefined ? undefined : uSeedOf(this.seed),
+      }),
       undefined,
       false,
     );
