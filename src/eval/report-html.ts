@@ -16,9 +16,63 @@ export function escapeHtml(text: string): string {
     .replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/** Average glyph width of sans-serif text, as a share of the font size. */
+const CHAR_WIDTH_EM = 0.62;
+
+/**
+ * Rough width in pixels of `text` in a sans-serif font of `fontSize`
+ * pixels: wide enough for lower-case Latin text and digits, so that labels
+ * placed with it are not clipped. Default font size 11 (the chart's).
+ */
+export function estimateTextWidth(text: string, fontSize = 11): number {
+  return Math.ceil(text.length * fontSize * CHAR_WIDTH_EM);
+}
+
+/** Where one legend entry sits: swatch at (x, y), its label after it. */
+export interface LegendEntry {
+  label: string;
+  x: number;
+  y: number;
+}
+
+const SWATCH = 12;
+const SWATCH_GAP = 4;
+const ENTRY_GAP = 18;
+const LEGEND_ROW = 18;
+
+/**
+ * Lays legend entries out left to right from `left`, starting a new row
+ * (18 px lower) when an entry would pass `maxRight`. An entry wider than
+ * the row still gets a row of its own.
+ * @returns The entries and the right edge of the widest row.
+ */
+export function layoutLegend(
+  labels: string[],
+  left: number,
+  maxRight: number,
+): { entries: LegendEntry[]; right: number; rows: number } {
+  const entries: LegendEntry[] = [];
+  let x = left;
+  let row = 0;
+  let right = left;
+  for (const label of labels) {
+    const width = SWATCH + SWATCH_GAP + estimateTextWidth(label);
+    if (x > left && x + width > maxRight) {
+      row++;
+      x = left;
+    }
+    entries.push({ label, x, y: row * LEGEND_ROW });
+    right = Math.max(right, x + width);
+    x += width + ENTRY_GAP;
+  }
+  return { entries, right, rows: labels.length > 0 ? row + 1 : 0 };
+}
+
 /**
  * Grouped bar chart: one group per dataset, one bar per method, height =
  * mean PSNR in dB. An infinite PSNR is drawn at the top and labelled `inf`.
+ * The legend below wraps into rows; the SVG is as wide as the plot or the
+ * widest legend row (by {@link estimateTextWidth}), whichever is wider.
  */
 export function renderPsnrChart(results: EvalResults): string {
   const finite = results.datasets.flatMap((d) =>
@@ -29,15 +83,19 @@ export function renderPsnrChart(results: EvalResults): string {
   const plotHeight = 220;
   const left = 50;
   const groupWidth = results.methods.length * barWidth + groupGap;
-  const width = left + results.datasets.length * groupWidth + 20;
-  const height = plotHeight + 90;
+  const plotWidth = left + results.datasets.length * groupWidth + 20;
+  const legend = layoutLegend(
+    results.methods, left, Math.max(plotWidth, 480) - 10);
+  const width = Math.max(plotWidth, legend.right + 10);
+  const legendTop = plotHeight + 60;
+  const height = legendTop + legend.rows * LEGEND_ROW + 10;
   const y = (v: number) => 20 + plotHeight * (1 - Math.min(v, top) / top);
   const parts: string[] = [];
 
   for (let tick = 0; tick <= top; tick += 5) {
     parts.push(
-      `<line x1="${left}" x2="${width - 10}" y1="${y(tick)}" y2="${y(tick)}" ` +
-        'stroke="#ddd"/>',
+      `<line x1="${left}" x2="${plotWidth - 10}" y1="${y(tick)}" ` +
+        `y2="${y(tick)}" stroke="#ddd"/>`,
       `<text x="${left - 6}" y="${y(tick) + 4}" text-anchor="end">${tick}</text>`,
     );
   }
@@ -60,14 +118,14 @@ export function renderPsnrChart(results: EvalResults): string {
         `y="${y(0) + 18}" text-anchor="middle">${escapeHtml(dataset.name)}</text>`,
     );
   });
-  results.methods.forEach((label, m) => {
-    const x = left + m * 130;
-    parts.push(
-      `<rect x="${x}" y="${height - 30}" width="12" height="12" ` +
-        `fill="${COLORS[m % COLORS.length]}"/>`,
-      `<text x="${x + 16}" y="${height - 20}">${escapeHtml(label)}</text>`,
-    );
+  const legendParts = legend.entries.map((entry, m) => {
+    const rowTop = legendTop + entry.y;
+    return `<rect x="${entry.x}" y="${rowTop}" width="${SWATCH}" ` +
+      `height="${SWATCH}" fill="${COLORS[m % COLORS.length]}"/>` +
+      `<text x="${entry.x + SWATCH + SWATCH_GAP}" y="${rowTop + 10}">` +
+      `${escapeHtml(entry.label)}</text>`;
   });
+  parts.push(`<g class="legend">${legendParts.join('')}</g>`);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" ` +
     `height="${height}" font-family="sans-serif" font-size="11" ` +
     `role="img" aria-label="mean PSNR per method">` +
@@ -87,9 +145,13 @@ function meansTable(results: EvalResults): string {
     `${rows.join('\n')}</table>`;
 }
 
-function figure(src: string, caption: string): string {
+/**
+ * One image with a caption. `caption` is plain text, used as the alt text
+ * too; `captionHtml` (already escaped) replaces it under the image.
+ */
+function figure(src: string, caption: string, captionHtml?: string): string {
   return `<figure><img src="${escapeHtml(src)}" alt="${escapeHtml(caption)}">` +
-    `<figcaption>${caption}</figcaption></figure>`;
+    `<figcaption>${captionHtml ?? escapeHtml(caption)}</figcaption></figure>`;
 }
 
 function cropSection(record: CropRecord, methods: string[]): string {
@@ -99,13 +161,14 @@ function cropSection(record: CropRecord, methods: string[]): string {
     figure(record.next, 'next'),
     ...methods.map((label) => {
       const m = record.metrics[label];
+      const figures = `${formatMetric(m.psnr, 2)} dB / ` +
+        `${formatMetric(m.ssim, 4)}`;
       return figure(record.methods[label].image,
-        `${escapeHtml(label)}<br>${formatMetric(m.psnr, 2)} dB / ` +
-          `${formatMetric(m.ssim, 4)}`);
+        `${label}: ${figures}`, `${escapeHtml(label)}<br>${figures}`);
     }),
     figure(record.gt, 'ground truth'),
     ...methods.map((label) =>
-      figure(record.methods[label].error, `error ${escapeHtml(label)}`)),
+      figure(record.methods[label].error, `error ${label}`)),
   ];
   return `<section><h3>${escapeHtml(record.dataset)} / ` +
     `${escapeHtml(record.sampleId)} <small>crop ${w.width}x${w.height}` +

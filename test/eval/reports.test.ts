@@ -12,7 +12,11 @@ import {
   type CropRecord,
 } from '../../src/eval/report-crops.ts';
 import { formatResultsCsv, formatResultsJson } from '../../src/eval/report-data.ts';
-import { renderHtmlReport, renderPsnrChart } from '../../src/eval/report-html.ts';
+import {
+  estimateTextWidth,
+  renderHtmlReport,
+  renderPsnrChart,
+} from '../../src/eval/report-html.ts';
 import { formatResultsTable } from '../../src/eval/report-table.ts';
 import { readPng } from '../../src/image/png-io.ts';
 import {
@@ -172,5 +176,69 @@ describe('renderHtmlReport', () => {
     const { repeat, blend } = results.datasets[0].means;
 
     expect(heights[0] / heights[1]).toBeCloseTo(repeat.psnr / blend.psnr, 6);
+  });
+  it('gives images plain alt text without markup', () => {
+    const html = renderHtmlReport(results, crops);
+
+    const alts = [...html.matchAll(/ alt="([^"]*)"/g)].map((m) => m[1]);
+    expect(alts.length).toBeGreaterThan(0);
+    expect(alts.filter((a) => /&lt;|&amp;|</.test(a))).toEqual([]);
+    const m = crops[0].metrics.blend;
+    expect(alts).toContain(
+      `blend: ${m.psnr.toFixed(2)} dB / ${m.ssim.toFixed(4)}`);
+    expect(html).toContain(`blend<br>${m.psnr.toFixed(2)} dB`);
+  });
+});
+
+/** `results` with the extra methods `labels`, copying blend's means. */
+function withMethods(labels: string[]): EvalResults {
+  const copy = structuredClone(results);
+  for (const label of labels) {
+    copy.methods.push(label);
+    for (const dataset of copy.datasets) {
+      dataset.means[label] = { ...dataset.means.blend };
+    }
+  }
+  return copy;
+}
+
+/** The svg's width and its legend labels with their x positions. */
+function legendOf(svg: string): { width: number; x: number; label: string }[] {
+  const width = Number(/^<svg [^>]*width="([\d.]+)"/.exec(svg)?.[1]);
+  const legend = /<g class="legend">(.*?)<\/g>/.exec(svg)?.[1] ?? '';
+  return [...legend.matchAll(/<text x="([\d.]+)"[^>]*>([^<]*)<\/text>/g)]
+    .map((m) => ({ width, x: Number(m[1]), label: m[2] }));
+}
+
+describe('renderPsnrChart legend', () => {
+  it('estimates at least 6 px per character at 11 px', () => {
+    expect(estimateTextWidth('minterpolate')).toBeGreaterThanOrEqual(12 * 6);
+    expect(estimateTextWidth('ab', 22)).toBe(2 * estimateTextWidth('a', 22));
+  });
+
+  it.each([
+    ['the three baselines on one set', ['minterpolate']],
+    ['many long labels', ['minterpolate', 'model:step-1200-raagan-long-name',
+      'model:ckpt#2', 'model:pixel-loss-baseline', 'model:best']],
+  ])('fits every entry inside the svg: %s', (_, extra) => {
+    const svg = renderPsnrChart(withMethods(extra));
+
+    const entries = legendOf(svg);
+    expect(entries.map((e) => e.label)).toEqual(
+      ['repeat', 'blend', ...extra]);
+    for (const { width, x, label } of entries) {
+      expect(x + estimateTextWidth(label), label).toBeLessThanOrEqual(width);
+    }
+  });
+
+  it('wraps a long legend into rows rather than one wide line', () => {
+    const labels = Array.from({ length: 8 }, (_, i) => `model:run-${i}-abc`);
+    const svg = renderPsnrChart(withMethods(labels));
+
+    const rows = new Set([...svg.matchAll(
+      /<rect x="[\d.]+" y="([\d.]+)" width="12"/g)].map((m) => m[1]));
+    expect(rows.size).toBeGreaterThan(1);
+    expect(legendOf(svg)[0].width).toBeLessThan(
+      labels.length * estimateTextWidth(labels[0]));
   });
 });
