@@ -8,9 +8,13 @@ import {
   rowCells,
   type Comparison,
 } from './comparison-report.ts';
-import { escapeHtml } from './report-html.ts';
+import { escapeHtml, estimateTextWidth } from './report-html.ts';
 
-/** One set's PSNR bars; the axis spans the finite means' range ± 1 dB. */
+/**
+ * One set's PSNR bars; the axis spans the finite means' range ± 1 dB. The
+ * method names sit left of the bars, in a margin as wide as the longest
+ * (at least 140 px).
+ */
 export function renderPsnrBars(comparison: Comparison, set: string): string {
   const bars = comparison.rows
     .map((row) => ({ method: row.method, stat: row.sets[set]?.psnr }))
@@ -21,7 +25,8 @@ export function renderPsnrBars(comparison: Comparison, set: string): string {
   const means = bars.map((b) => b.stat?.mean ?? 0);
   const low = Math.floor(Math.min(...means) - 1);
   const high = Math.ceil(Math.max(...means) + 1);
-  const left = 140;
+  const left = Math.max(
+    140, ...bars.map((b) => estimateTextWidth(b.method) + 12));
   const plotWidth = 360;
   const rowHeight = 22;
   const height = bars.length * rowHeight + 30;

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
-import { renderComparisonHtml } from '../../src/eval/comparison-html.ts';
+import {
+  renderComparisonHtml,
+  renderPsnrBars,
+} from '../../src/eval/comparison-html.ts';
 import {
   buildComparison,
   formatComparisonJson,
@@ -9,6 +12,7 @@ import {
   summarize,
   type ComparisonRecord,
 } from '../../src/eval/comparison-report.ts';
+import { estimateTextWidth } from '../../src/eval/report-html.ts';
 
 const record = (
   method: string,
@@ -119,5 +123,18 @@ describe('comparison report files', () => {
     expect(html).toContain('<td>29.00 ± 1.00</td>');
     expect(html).toContain('<h2>PSNR on A</h2>\n<svg');
     expect(html).toContain('href="work/seed-0/eval/report.html"');
+  });
+  it('leaves room left of the bars for a long method name', () => {
+    const name = 'raagan-lr-1e-4-with-a-long-description';
+    const svg = renderPsnrBars(buildComparison(
+      [record(name, 'A', 0, 30, 0.9, 5), record('blend', 'A', 0, 25, 0.8, 9)],
+      { ...LAYOUT, methods: [{ method: name, description: '' }] }), 'A');
+
+    const label = /<text x="([\d.]+)" [^>]*text-anchor="end">([^<]*)</
+      .exec(svg);
+    expect(label?.[2]).toBe(name);
+    // An end-anchored label starts its estimated width left of x.
+    expect(Number(label?.[1]) - estimateTextWidth(name))
+      .toBeGreaterThanOrEqual(0);
   });
 });
