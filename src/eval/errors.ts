@@ -55,3 +55,21 @@ export class SampleSizeError extends FrucError {
     this.name = 'SampleSizeError';
   }
 }
+
+/**
+ * Frames smaller than the SSIM window: no metrics can be computed.
+ * @param what The data, file or sample holding such frames.
+ * @param minSide The smallest side SSIM accepts (11).
+ */
+export class FrameTooSmallError extends FrucError {
+  constructor(what: string, width: number, height: number, minSide: number) {
+    super(
+      'FRUC_FRAME_TOO_SMALL',
+      `${what} has ${width}x${height} frames but the SSIM metric needs at ` +
+        `least ${minSide}x${minSide}; evaluate larger frames (scale the ` +
+        `clip up, e.g. ffmpeg -vf scale=${minSide * 4}:-2).`,
+      2,
+    );
+    this.name = 'FrameTooSmallError';
+  }
+}

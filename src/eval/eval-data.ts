@@ -11,7 +11,12 @@ import { findTriplets, type TripletRef } from '../data/triplet-layouts.ts';
 import { InputMissingError } from '../errors.ts';
 import { readPng } from '../image/png-io.ts';
 import { listPngFrames, openFrameSource } from '../video/frame-source.ts';
-import { NoEvalDataError, SampleSizeError } from './errors.ts';
+import {
+  FrameTooSmallError,
+  NoEvalDataError,
+  SampleSizeError,
+} from './errors.ts';
+import { SSIM_MIN_SIDE } from './metrics.ts';
 import { videoProtocolSamples, type EvalSample } from './video-protocol.ts';
 
 /** A named set of samples, read one at a time. */
@@ -35,6 +40,8 @@ export interface EvalDataset {
  * @throws InputMissingError when `path` does not exist.
  * @throws NoEvalDataError for a folder with no triplets and no frames.
  * @throws NotAVideoError for a file ffmpeg cannot read as a video.
+ * @throws FrameTooSmallError when the (first) frames are smaller than the
+ *   SSIM window; later triplets are checked as they are read.
  */
 export async function openEvalDataset(path: string): Promise<EvalDataset> {
   const absPath = resolve(path);
@@ -45,6 +52,8 @@ export async function openEvalDataset(path: string): Promise<EvalDataset> {
   if (statSync(absPath).isDirectory()) {
     const triplets = await findTripletsOrNone(absPath);
     if (triplets.length > 0) {
+      const first = await readPng(triplets[0].prev);
+      checkFrameSize(path, first.width, first.height);
       return tripletDataset(name, absPath, triplets);
     }
     if ((await listPngFrames(absPath)).length === 0) {
@@ -53,6 +62,7 @@ export async function openEvalDataset(path: string): Promise<EvalDataset> {
   }
 
   const source = await openFrameSource(absPath);
+  checkFrameSize(path, source.width, source.height);
   return {
     name,
     path: absPath,
@@ -60,6 +70,13 @@ export async function openEvalDataset(path: string): Promise<EvalDataset> {
     size: Math.max(0, Math.floor((source.frameCount - 1) / 2)),
     samples: (maxSamples) => videoProtocolSamples(source, maxSamples),
   };
+}
+
+/** Refuses frames too small for SSIM, before any work on them. */
+function checkFrameSize(what: string, width: number, height: number): void {
+  if (width < SSIM_MIN_SIDE || height < SSIM_MIN_SIDE) {
+    throw new FrameTooSmallError(what, width, height, SSIM_MIN_SIDE);
+  }
 }
 
 async function findTripletsOrNone(path: string): Promise<TripletRef[]> {
@@ -89,6 +106,7 @@ function tripletDataset(
       if (new Set(sizes).size > 1) {
         throw new SampleSizeError(name, ref.id, sizes.join(', '));
       }
+      checkFrameSize(`sample ${ref.id} of ${name}`, gt.width, gt.height);
       yield { id: ref.id, prev, gt, next };
     }
   }

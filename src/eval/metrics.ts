@@ -8,6 +8,7 @@
  * float64 results to the 1e-6 the tests demand.
  */
 import { assertSameSize, type Frame } from '../image/frame.ts';
+import { FrameTooSmallError } from './errors.ts';
 
 /** Metrics of one predicted frame against its ground truth. */
 export interface FrameMetrics {
@@ -155,14 +156,13 @@ function channelSsim(gt: Frame, out: Frame, channel: number): number {
  * gaussian_weights=True, sigma=1.5, use_sample_covariance=False,
  * data_range=255)`: 11x11 Gaussian window, K1 0.01, K2 0.03, mean over
  * R, G, B. Both sides must be at least {@link SSIM_MIN_SIDE} pixels.
+ * @throws FrameTooSmallError for smaller frames.
  */
 export function ssim(gt: Frame, out: Frame): number {
   assertSameSize(gt, out, 'ssim');
   if (gt.width < SSIM_MIN_SIDE || gt.height < SSIM_MIN_SIDE) {
-    throw new Error(
-      `ssim: frames must be at least ${SSIM_MIN_SIDE}x${SSIM_MIN_SIDE}, ` +
-        `but got ${gt.width}x${gt.height}.`,
-    );
+    throw new FrameTooSmallError(
+      'ssim: the input', gt.width, gt.height, SSIM_MIN_SIDE);
   }
   let sum = 0;
   for (let channel = 0; channel < 3; channel++) {

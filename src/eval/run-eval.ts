@@ -2,9 +2,9 @@
  * `fruc eval` without the CLI: resolves the methods, opens the data, runs
  * the evaluation and writes the report folder atomically.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 
 import { selectBackend, type BackendChoice } from '../backend/select-backend.ts';
 import {
@@ -36,7 +36,10 @@ export interface RunEvalOptions {
   cropSize?: number;
   /** TensorFlow.js backend for checkpoints; default `auto`. */
   backend?: BackendChoice;
-  /** Command-line arguments noted in run.json. */
+  /**
+   * Command-line arguments noted in run.json (`args`); `null` there when
+   * not given. The options themselves are noted too, as given.
+   */
   argv?: string[];
 }
 
@@ -81,11 +84,31 @@ function createBaseline(name: (typeof BASELINE_METHODS)[number]): Interpolator {
   }
 }
 
+/** What run.json says of one method. */
+export interface MethodRecord {
+  label: string;
+  kind: 'baseline' | 'checkpoint';
+  /** The checkpoint folder as given (made absolute), maybe a link. */
+  checkpoint?: string;
+  /** The folder it resolved to when the run started (links followed). */
+  realPath?: string;
+  /** Training steps of the checkpoint, from its checkpoint.json. */
+  step?: number;
+}
+
+/** run.json's `backend` when no checkpoint needed TensorFlow.js. */
+export const NO_BACKEND = 'none (baselines only)';
+
 async function createMethods(
   specs: MethodSpec[],
   backend: BackendChoice,
-): Promise<{ methods: EvalMethod[]; backend: string | null }> {
+): Promise<{
+  methods: EvalMethod[];
+  records: MethodRecord[];
+  backend: string;
+}> {
   const methods: EvalMethod[] = [];
+  const records: MethodRecord[] = [];
   const used = new Set<string>();
   const unique = (label: string) => {
     let candidate = label;
@@ -100,24 +123,28 @@ async function createMethods(
     : null;
   for (const spec of specs) {
     if (spec.kind === 'baseline') {
-      methods.push({
-        label: unique(spec.name),
-        interpolator: createBaseline(spec.name),
-      });
+      const label = unique(spec.name);
+      methods.push({ label, interpolator: createBaseline(spec.name) });
+      records.push({ label, kind: 'baseline' });
     } else {
       // Imported lazily: only checkpoints need TensorFlow.js models.
+      const { readCheckpointInfo } = await import('../models/checkpoint.ts');
       const { loadModelInterpolator } = await import(
         '../models/model-interpolator.ts'
       );
-      const interpolator = await loadModelInterpolator(spec.path);
-      methods.push({
-        label: unique(interpolator.name),
-        interpolator,
-        checkpoint: spec.path,
+      // Resolved now: a link such as checkpoints/best may move later.
+      const realPath = realpathSync(spec.path);
+      const { step } = await readCheckpointInfo(realPath);
+      const interpolator = await loadModelInterpolator(realPath);
+      // Named as given (model:best), not by the folder the link points to.
+      const label = unique(`model:${basename(spec.path)}`);
+      methods.push({ label, interpolator, checkpoint: spec.path });
+      records.push({
+        label, kind: 'checkpoint', checkpoint: spec.path, realPath, step,
       });
     }
   }
-  return { methods, backend: started };
+  return { methods, records, backend: started ?? NO_BACKEND };
 }
 
 async function openDatasets(paths: string[]): Promise<EvalDataset[]> {
@@ -144,7 +171,7 @@ export async function runEval(options: RunEvalOptions): Promise<EvalResults> {
   const specs = parseMethodSpecs(options.methods);
   checkDestination(options.out, options.overwrite);
   const datasets = await openDatasets(options.data);
-  const { methods, backend } = await createMethods(
+  const { methods, records, backend } = await createMethods(
     specs, options.backend ?? 'auto');
   const cropSize = options.cropSize ?? DEFAULT_CROP_SIZE;
   const startedAt = new Date().toISOString();
@@ -163,14 +190,19 @@ export async function runEval(options: RunEvalOptions): Promise<EvalResults> {
 
       const run = {
         command: 'fruc eval',
-        args: options.argv ?? [],
+        args: options.argv ?? null,
+        options: {
+          data: options.data,
+          methods: options.methods,
+          out: options.out,
+          overwrite: options.overwrite,
+          maxSamples: options.maxSamples ?? null,
+          cropSize: options.cropSize ?? null,
+          backend: options.backend ?? null,
+        },
         startedAt,
         finishedAt: new Date().toISOString(),
-        methods: methods.map((m) => ({
-          label: m.label,
-          kind: m.checkpoint ? 'checkpoint' : 'baseline',
-          ...(m.checkpoint ? { checkpoint: m.checkpoint } : {}),
-        })),
+        methods: records,
         data: results.datasets.map((d) => ({
           name: d.name, path: d.path, kind: d.kind, samples: d.samples.length,
         })),

@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { mkdir, rename, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { saveCheckpoint } from '../../src/models/checkpoint.ts';
 import { createGenerator } from '../../src/models/generator.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { makeTempDir, sharedData } from '../helpers/paths.ts';
+import { ffmpeg } from '../video/upconvert-fixtures.ts';
 
 const temp = makeTempDir();
 afterAll(() => temp.cleanup());
@@ -99,30 +100,39 @@ describe('fruc eval', () => {
     const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
     expect(run.data).toEqual([{ name: 'box.mp4',
       path: sharedData('videos', 'box.mp4'), kind: 'video', samples: 3 }]);
-    expect(run).toMatchObject({ maxSamples: 3, cropSize: 96 });
+    expect(run).toMatchObject({ maxSamples: 3, cropSize: 96,
+      backend: 'none (baselines only)' });
     expect(readdirSync(join(out, 'crops', 'box.mp4'))).toContain(
       'frame-000001-gt.png');
   });
 
-  it('evaluates a checkpoint folder beside the baselines', async () => {
-    const checkpoint = join(temp.dir, 'ckpt-tiny');
-    const config = { width: 4, levels: 2 };
-    await saveCheckpoint(checkpoint,
-      { generator: createGenerator(config), config, step: 0 });
-    const out = join(temp.dir, 'with-model');
+  it('evaluates a checkpoint link beside the baselines, noting its target',
+    async () => {
+      const checkpoints = join(temp.dir, 'run', 'checkpoints');
+      const config = { width: 4, levels: 2 };
+      await saveCheckpoint(join(checkpoints, 'step-7'),
+        { generator: createGenerator(config), config, step: 7 });
+      const best = join(checkpoints, 'best');
+      await symlink('step-7', best);
+      const out = join(temp.dir, 'with-model');
 
-    const result = runCli(['eval', sharedData('ucf101-triplets'),
-      '--methods', `blend,${checkpoint}`, '--max-samples', '2',
-      '--backend', 'cpu', '--out', out]);
+      const result = runCli(['eval', sharedData('ucf101-triplets'),
+        '--methods', `blend,${best}`, '--max-samples', '2',
+        '--backend', 'cpu', '--out', out]);
+      // The run keeps naming the model after `best` moves on.
+      await rename(join(checkpoints, 'step-7'), join(checkpoints, 'step-9'));
 
-    expect(result.status).toBe(0);
-    expect([...parseTable(result.stdout).keys()]).toEqual(
-      ['ucf101-triplets/blend', 'ucf101-triplets/model:ckpt-tiny']);
-    const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
-    expect(run.methods[1]).toEqual({ label: 'model:ckpt-tiny',
-      kind: 'checkpoint', checkpoint });
-    expect(run.backend).toBe('cpu');
-  });
+      expect(result.status).toBe(0);
+      expect([...parseTable(result.stdout).keys()]).toEqual(
+        ['ucf101-triplets/blend', 'ucf101-triplets/model:best']);
+      const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+      expect(run.methods).toEqual([
+        { label: 'blend', kind: 'baseline' },
+        { label: 'model:best', kind: 'checkpoint', checkpoint: best,
+          realPath: join(realpathSync(checkpoints), 'step-7'), step: 7 },
+      ]);
+      expect(run.backend).toBe('cpu');
+    });
 
   describe('bad input', () => {
     const ucf = sharedData('ucf101-triplets');
@@ -146,6 +156,22 @@ describe('fruc eval', () => {
       expect(result.status).toBe(2);
       expect(result.stderr).toMatch(/holds no triplets and no PNG frames/);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    });
+
+    it('rejects frames smaller than the SSIM window before any work', () => {
+      const clip = join(temp.dir, 'tiny-8x6.mp4');
+      ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=8x6:duration=1',
+        '-pix_fmt', 'yuv420p', clip]);
+      const out = join(temp.dir, 'o-tiny');
+
+      const result = runCli(['eval', clip, '--methods', 'blend',
+        '--out', out]);
+
+      expect(result.status).toBe(2);
+      expect(result.stderr).toBe(`fruc: error: ${clip} has 8x6 frames but ` +
+        'the SSIM metric needs at least 11x11; evaluate larger frames ' +
+        '(scale the clip up, e.g. ffmpeg -vf scale=44:-2).\n');
+      expect(existsSync(out)).toBe(false);
     });
 
     it('rejects an unknown method and lists the valid ones', () => {

@@ -79,4 +79,42 @@ describe('openEvalDataset', () => {
     await expect(firstSample(join(temp.dir, 'mixed'))).rejects.toThrow(
       /sample 7 of mixed has frames of different sizes \(320x240, 200x100/);
   });
+  it('rejects triplets smaller than the SSIM window when opened', async () => {
+    const dir = join(temp.dir, 'tiny', '1');
+    await mkdir(dir, { recursive: true });
+    const frame = await readPng(sharedData('ucf101-triplets/7/frame0.png'));
+    for (const name of ['frame0.png', 'frame1.png', 'frame2.png']) {
+      await writeFile(join(dir, name), encodePng(cropFrame(frame, 0, 0, 10, 40)));
+    }
+
+    await expect(openEvalDataset(join(temp.dir, 'tiny'))).rejects.toMatchObject({
+      code: 'FRUC_FRAME_TOO_SMALL',
+      exitCode: 2,
+      message: expect.stringMatching(/tiny has 10x40 frames .* at least 11x11/),
+    });
+  });
+
+  it('rejects a later triplet smaller than the SSIM window', async () => {
+    const root = join(temp.dir, 'later-tiny');
+    const frame = await readPng(sharedData('ucf101-triplets/7/frame0.png'));
+    for (const [id, side] of [['1', 32], ['2', 8]] as const) {
+      await mkdir(join(root, id), { recursive: true });
+      for (const name of ['frame0.png', 'frame1.png', 'frame2.png']) {
+        await writeFile(join(root, id, name),
+          encodePng(cropFrame(frame, 0, 0, side, side)));
+      }
+    }
+    const dataset = await openEvalDataset(root);
+    const ids: string[] = [];
+
+    const drain = async () => {
+      for await (const sample of dataset.samples()) {
+        ids.push(sample.id);
+      }
+    };
+
+    await expect(drain()).rejects.toThrow(
+      /sample 2 of later-tiny has 8x8 frames/);
+    expect(ids).toEqual(['1']);
+  });
 });

@@ -87,5 +87,7 @@ describe('metrics', () => {
     const tiny = createFrame(10, 40);
 
     expect(() => ssim(tiny, createFrame(10, 40))).toThrow(/at least 11x11/);
+    expect(() => ssim(tiny, createFrame(10, 40))).toThrow(
+      expect.objectContaining({ code: 'FRUC_FRAME_TOO_SMALL', exitCode: 2 }));
   });
 });
