@@ -36,6 +36,23 @@ export class OutputExistsError extends FrucError {
   }
 }
 
+/**
+ * An existing folder that fruc did not write was given as output with
+ * `--overwrite`; replacing it could delete the user's files.
+ */
+export class ForeignFolderError extends FrucError {
+  constructor(path: string) {
+    super(
+      'FRUC_OUTPUT_NOT_OURS',
+      `${path} is a folder that fruc did not write; --overwrite only ` +
+        'replaces fruc\'s own outputs, so choose another output path or ' +
+        'remove that folder yourself.',
+      2,
+    );
+    this.name = 'ForeignFolderError';
+  }
+}
+
 /** An input file or folder does not exist. */
 export class InputMissingError extends FrucError {
   constructor(path: string, what = 'input') {

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 
 import { FrucError } from '../errors.ts';
+import { installInterruptHandlers } from '../util/interrupt.ts';
 import { createLogger, setLogger, type LogLevel } from '../util/logger.ts';
 import { createDemoCommand } from './demo-command.ts';
 import { createEvalCommand } from './eval-command.ts';
@@ -48,6 +49,7 @@ export function createProgram(): Command {
  * one line; anything else is a bug and prints its message with a hint.
  */
 export async function main(argv: string[]): Promise<number> {
+  installInterruptHandlers();
   try {
     await createProgram().parseAsync(argv);
     return 0;

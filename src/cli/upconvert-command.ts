@@ -13,6 +13,7 @@ import {
 } from '../models/baselines.ts';
 import type { Interpolator } from '../models/interpolator.ts';
 import { checkDestination } from '../util/atomic.ts';
+import { checkOutputPath } from '../video/frame-sink.ts';
 import { parseFrameRate, type FrameRate } from '../video/ffmpeg.ts';
 import { DEFAULT_SCENE_CUT } from '../video/scene-cut.ts';
 import { formatSummary, upconvert } from '../video/upconvert.ts';
@@ -150,6 +151,7 @@ function checkPaths(input: string, output: string, flags: UpconvertFlags) {
         'is a video, which keeps its own rate; drop --fps.',
     );
   }
+  checkOutputPath(output);
   checkDestination(output.replace(/\/+$/, ''), flags.overwrite ?? false);
   if (flags.checkpoint && !existsSync(flags.checkpoint)) {
     throw new InputMissingError(flags.checkpoint, 'checkpoint folder');

@@ -1,17 +1,37 @@
-import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
-import { OutputExistsError } from '../errors.ts';
+import { ForeignFolderError, OutputExistsError } from '../errors.ts';
+import { installInterruptHandlers, removeOnInterrupt } from './interrupt.ts';
 
 /**
- * Refuses an existing destination unless `overwrite` is set. Call before any
- * work starts so that a refused run costs nothing.
+ * Hidden file in every output folder fruc writes. `--overwrite` replaces
+ * only folders that hold it, so a mistyped output path can never wipe a
+ * folder of the user's own files (or the working directory).
+ */
+export const OUTPUT_MARKER = '.fruc-output';
+
+/**
+ * Refuses an existing destination unless `overwrite` is set, and even then
+ * refuses a folder without {@link OUTPUT_MARKER}. Call before any work
+ * starts so that a refused run costs nothing.
  */
 export function checkDestination(path: string, overwrite: boolean): void {
-  if (existsSync(path) && !overwrite) {
+  if (!existsSync(path)) {
+    return;
+  }
+  if (!overwrite) {
     throw new OutputExistsError(path);
   }
+  if (statSync(path).isDirectory() && !existsSync(join(path, OUTPUT_MARKER))) {
+    throw new ForeignFolderError(path);
+  }
+}
+
+/** Marks `dir` as written by fruc (see {@link OUTPUT_MARKER}). */
+export async function markOutputFolder(dir: string): Promise<void> {
+  await writeFile(join(dir, OUTPUT_MARKER), 'written by fruc\n');
 }
 
 /** Path next to `finalPath` where output is written until it is complete. */
@@ -34,12 +54,13 @@ export async function writeAtomically<T>(
   await mkdir(dirname(finalPath), { recursive: true });
   const temp = tempPathFor(finalPath);
   const cleanup = () => rm(temp, { recursive: true, force: true });
-  const onSignal = () => {
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
+  installInterruptHandlers();
+  const forget = removeOnInterrupt(temp);
   try {
     const result = await write(temp);
+    if ((await stat(temp)).isDirectory()) {
+      await markOutputFolder(temp);
+    }
     if (overwrite) {
       await rm(finalPath, { recursive: true, force: true });
     }
@@ -49,7 +70,7 @@ export async function writeAtomically<T>(
     await cleanup();
     throw err;
   } finally {
-    process.off('SIGINT', onSignal);
+    forget();
   }
 }
 

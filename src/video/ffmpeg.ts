@@ -4,7 +4,7 @@
  * the functions here and the library stays replaceable.
  */
 import { existsSync, statSync } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 
 import ffmpeg from 'fluent-ffmpeg';
 
@@ -242,6 +242,8 @@ export function encodeRgb(
   }
   const kill = killer(command);
   const done = runCommand(command, `encoding ${options.outPath}`);
+  // Awaited by the sink; see startPiped.
+  done.catch(() => undefined);
   return { done, kill };
 }
 
@@ -267,16 +269,24 @@ export function runFfmpeg(
   return runCommand(command, what);
 }
 
-function lastLines(stderr: string | null, count = 2): string {
-  const lines = (stderr ?? '').trim().split('\n').filter((l) => l.trim());
-  return lines.slice(-count).join(' | ') || 'no message';
+/**
+ * The most telling part of ffmpeg's stderr: lines that report an error
+ * when there are any, else the last lines.
+ */
+function describeFailure(stderr: string | null, fallback: string): string {
+  const lines = (stderr ?? '').split('\n').map((l) => l.trim())
+    .filter((l) => l !== '');
+  const errors = lines.filter((l) =>
+    /error|invalid|could not|unable|not supported|no such|failed/i.test(l));
+  const picked = (errors.length > 0 ? errors : lines).slice(-2);
+  return picked.length > 0 ? picked.join(' | ') : fallback;
 }
 
 function runCommand(command: ffmpeg.FfmpegCommand, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
     command
       .on('error', (err: Error, _stdout: string | null, stderr: string | null) => {
-        reject(new FfmpegFailedError(what, lastLines(stderr) || err.message));
+        reject(new FfmpegFailedError(what, describeFailure(stderr, err.message)));
       })
       .on('end', () => resolve())
       .run();
@@ -308,19 +318,27 @@ function killer(command: ffmpeg.FfmpegCommand): () => void {
 function startPiped(command: ffmpeg.FfmpegCommand, what: string): FfmpegRun {
   const kill = killer(command);
   let killed = false;
-  let stdout!: Readable;
+  // fluent-ffmpeg reports "Output stream closed" as a failure when the
+  // output stream closes more than 20 ms before ffmpeg's exit is seen,
+  // which happens on a loaded machine. A stream that never auto-closes
+  // leaves the verdict to ffmpeg's exit status.
+  const stdout = new PassThrough({ autoDestroy: false });
   const done = new Promise<void>((resolve, reject) => {
     command
       .on('error', (err: Error, _out: string | null, stderr: string | null) => {
         if (killed) {
           resolve();
         } else {
-          reject(new FfmpegFailedError(what, lastLines(stderr) || err.message));
+          reject(new FfmpegFailedError(what,
+            describeFailure(stderr, err.message)));
         }
       })
       .on('end', () => resolve());
-    stdout = command.pipe() as Readable;
+    command.pipe(stdout, { end: true });
   });
+  // Awaited by the reader; this only keeps a failure that arrives after
+  // the reader has stopped from crashing the process as unhandled.
+  done.catch(() => undefined);
   return {
     stdout,
     done,

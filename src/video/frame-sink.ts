@@ -3,9 +3,15 @@ import { dirname, extname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { once } from 'node:events';
 
+import { UsageError } from '../errors.ts';
 import type { Frame } from '../image/frame.ts';
 import { encodePng } from '../image/png-io.ts';
-import { checkDestination, tempPathFor } from '../util/atomic.ts';
+import {
+  checkDestination,
+  markOutputFolder,
+  tempPathFor,
+} from '../util/atomic.ts';
+import { installInterruptHandlers, removeOnInterrupt } from '../util/interrupt.ts';
 import { encodeRgb, type FrameRate } from './ffmpeg.ts';
 
 /** Where frames go: a video file or a folder of PNG files. */
@@ -40,8 +46,23 @@ const CONTAINERS: Record<string, string> = {
   '.mov': 'mov',
   '.mkv': 'matroska',
   '.avi': 'avi',
-  '.webm': 'webm',
 };
+
+/**
+ * Throws unless `path` is a folder path or names a container that holds
+ * H.264 video (.mp4, .m4v, .mov, .mkv, .avi).
+ */
+export function checkOutputPath(path: string): void {
+  const ext = extname(path).toLowerCase();
+  if (!isFolderOutput(path) && !(ext in CONTAINERS)) {
+    throw new UsageError(
+      `${path}: cannot write a video with extension ${ext}; use ` +
+        `${Object.keys(CONTAINERS).join(', ')}, or a path without an ` +
+        'extension for a folder of PNG frames.',
+      'FRUC_OUTPUT_FORMAT',
+    );
+  }
+}
 
 /**
  * Opens an output. Everything is written under a temporary name beside the
@@ -52,12 +73,23 @@ export async function openFrameSink(
   options: SinkOptions,
 ): Promise<FrameSink> {
   const finalPath = outPath.replace(/\/+$/, '');
+  checkOutputPath(outPath);
   checkDestination(finalPath, options.overwrite);
   await mkdir(dirname(finalPath), { recursive: true });
   const temp = tempPathFor(finalPath);
-  return isFolderOutput(outPath)
-    ? openFolderSink(finalPath, temp, options)
-    : openVideoSink(finalPath, temp, options);
+  installInterruptHandlers();
+  const forget = removeOnInterrupt(temp);
+  const sink = isFolderOutput(outPath)
+    ? await openFolderSink(finalPath, temp, options)
+    : await openVideoSink(finalPath, temp, options);
+  return {
+    get count() {
+      return sink.count;
+    },
+    write: (frame) => sink.write(frame),
+    close: () => sink.close().then(forget),
+    abort: () => sink.abort().finally(forget),
+  };
 }
 
 async function moveIntoPlace(temp: string, finalPath: string, overwrite: boolean) {
@@ -83,7 +115,10 @@ async function openFolderSink(
       await writeFile(join(temp, name), encodePng(frame));
       count++;
     },
-    close: () => moveIntoPlace(temp, finalPath, options.overwrite),
+    async close() {
+      await markOutputFolder(temp);
+      await moveIntoPlace(temp, finalPath, options.overwrite);
+    },
     abort: () => rm(temp, { recursive: true, force: true }),
   };
 }

@@ -16,7 +16,7 @@ import {
   StreamCopyError,
 } from './errors.ts';
 import { fpsValue, type FrameRate } from './ffmpeg.ts';
-import { openFrameSink, type FrameSink } from './frame-sink.ts';
+import { isFolderOutput, openFrameSink, type FrameSink } from './frame-sink.ts';
 import { openFrameSource, type FrameSource } from './frame-source.ts';
 import { minterpolateStream } from './minterpolate-filter.ts';
 import { DEFAULT_SCENE_CUT, type SceneCutOptions } from './scene-cut.ts';
@@ -120,6 +120,12 @@ export async function upconvert(
       `~${source.frameCount} frames at ${rateText(source.fps)} fps) x` +
       `${options.factor} with ${method} to ${outPath}`,
   );
+  if (extraStreams > 0 && isFolderOutput(outPath)) {
+    logger.warn(
+      `${inPath} has ${extraStreams} audio/subtitle stream(s); a folder of ` +
+        'frames cannot hold them, so they are not copied',
+    );
+  }
   const sink = await openFrameSink(outPath, {
     width: source.width,
     height: source.height,
@@ -132,10 +138,6 @@ export async function upconvert(
   const progress = options.progress === false
     ? undefined
     : createProgress({ total: options.factor * source.frameCount });
-  const onSignal = () => {
-    void sink.abort().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
   try {
     await writeAll(frameStream(source, options, stats), sink, progress);
     if (stats.framesIn === 0) {
@@ -153,7 +155,6 @@ export async function upconvert(
     throw err;
   } finally {
     progress?.stop();
-    process.off('SIGINT', onSignal);
   }
 
   return {

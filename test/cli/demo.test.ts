@@ -1,4 +1,10 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
@@ -32,6 +38,19 @@ describe('fruc demo', () => {
     ) as { datasets: { samples: unknown[] }[] };
     expect(results.datasets[0].samples).toHaveLength(3);
     expect(existsSync(join(out, 'report', 'report.html'))).toBe(true);
+  });
+
+  it('refuses to replace a folder of the user\'s files', () => {
+    const mine = join(temp.dir, 'mine');
+    mkdirSync(mine);
+    writeFileSync(join(mine, 'notes.txt'), 'precious\n');
+
+    const result = runCli(['demo', '--no-download', '--out', 'mine'],
+      { cwd: temp.dir });
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/mine is a folder that fruc did not write/);
+    expect(readdirSync(mine)).toEqual(['notes.txt']);
   });
 
   it('rejects a clip that does not exist with one line', () => {

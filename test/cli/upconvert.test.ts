@@ -116,7 +116,7 @@ describe('fruc upconvert', () => {
 
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/3 -> 12 frames.*method model:ckpt-tiny/);
-    expect(readdirSync(out)).toHaveLength(12);
+    expect(readdirSync(out).filter((n) => n.endsWith('.png'))).toHaveLength(12);
   });
 
   it('when interrupted with Ctrl-C then it removes the partial output', async () => {
@@ -144,6 +144,35 @@ describe('fruc upconvert', () => {
     expect(readdirSync(outDir)).toEqual([]);
   });
 
+  it('when the terminal interrupts the whole process group then it exits 130 cleanly', async () => {
+    const outDir = join(dir, 'interrupted-group');
+    mkdirSync(outDir);
+    const child = spawn(
+      process.execPath,
+      [join(REPO_ROOT, 'bin', 'fruc.js'), 'upconvert', VTEST,
+        join(outDir, 'v.mp4')],
+      { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
+    );
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = once(child, 'exit');
+
+    // Like Ctrl-C in a terminal: SIGINT to node and its ffmpeg children.
+    for (let i = 0; i < 200 && readdirSync(outDir).length === 0; i++) {
+      await sleep(100);
+    }
+    await sleep(500);
+    process.kill(-(child.pid as number), 'SIGINT');
+    const [code] = await exited;
+
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/fruc: interrupted/);
+    expect(stderr).not.toMatch(/fruc: error|\n\s+at /);
+    expect(readdirSync(outDir)).toEqual([]);
+  });
+
   describe('bad input', () => {
     let outDir: string;
 
@@ -164,6 +193,28 @@ describe('fruc upconvert', () => {
     function expectNothingLeft(): void {
       expect(readdirSync(outDir)).toEqual(['taken.mp4']);
     }
+
+    it('an output extension that cannot hold H.264', () => {
+      const result = run([BOX, join(outDir, 'x.webm')]);
+
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(
+        /^fruc: error: .*x\.webm: cannot write a video with extension \.webm; use \.mp4/,
+      );
+      expectNothingLeft();
+    });
+
+    it('a folder of the user\'s files as output, even with --overwrite', () => {
+      const mine = join(dir, 'my-folder');
+      mkdirSync(mine);
+      writeFileSync(join(mine, 'notes.txt'), 'mine\n');
+
+      const result = run([BOX, mine, '--overwrite']);
+
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/is a folder that fruc did not write/);
+      expect(readdirSync(mine)).toEqual(['notes.txt']);
+    });
 
     it('a missing file', () => {
       const result = run([join(dir, 'missing.mp4'), join(outDir, 'a.mp4')]);

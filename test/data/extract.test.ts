@@ -157,7 +157,7 @@ describe('extractTriplets', () => {
       'cut', 'frames', 'static',
     ]);
     expect(readdirSync(out).sort()).toEqual([
-      'cut', 'frames', 'manifest.json', 'static',
+      '.fruc-output', 'cut', 'frames', 'manifest.json', 'static',
     ]);
     expect(summary.sources[1]).toMatchObject({ kind: 'frames', kept: 1 });
   });

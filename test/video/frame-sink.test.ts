@@ -56,7 +56,9 @@ describe('openFrameSink', () => {
     }
     await sink.close();
 
-    expect(readdirSync(out)).toEqual(['000000.png', '000001.png', '000002.png']);
+    expect(readdirSync(out)).toEqual([
+      '.fruc-output', '000000.png', '000001.png', '000002.png',
+    ]);
     const again = await openFrameSource(out);
     expect([again.width, again.height]).toEqual([960, 507]);
   });

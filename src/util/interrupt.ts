@@ -1,0 +1,42 @@
+import { rmSync } from 'node:fs';
+
+/**
+ * Ctrl-C handling for the whole process. A terminal sends SIGINT to every
+ * process of the group, ffmpeg included, so ffmpeg failures race with the
+ * signal; the handler therefore cleans up synchronously and exits at once
+ * with 130, before any of those failures can be reported as errors.
+ */
+const partialPaths = new Set<string>();
+let installed = false;
+
+/**
+ * Registers a temporary output to delete if the process is interrupted.
+ * @returns A function that unregisters it (call it once the path is
+ *   renamed into place or removed).
+ */
+export function removeOnInterrupt(path: string): () => void {
+  partialPaths.add(path);
+  return () => {
+    partialPaths.delete(path);
+  };
+}
+
+function onInterrupt(signal: NodeJS.Signals): void {
+  for (const path of partialPaths) {
+    rmSync(path, { recursive: true, force: true });
+  }
+  process.stderr.write(
+    `\nfruc: interrupted (${signal}); partial output removed.\n`,
+  );
+  process.exit(signal === 'SIGINT' ? 130 : 143);
+}
+
+/** Installs the SIGINT / SIGTERM handlers once per process. */
+export function installInterruptHandlers(): void {
+  if (installed) {
+    return;
+  }
+  installed = true;
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
+}
