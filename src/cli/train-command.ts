@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import type { BackendChoice } from '../backend/select-backend.ts';
 import { parseConfig } from '../config/load-config.ts';
@@ -10,6 +10,8 @@ import {
   type TrainConfig,
 } from '../config/train-config.ts';
 import { UsageError } from '../errors.ts';
+import { RunDataUnknownError } from '../train/errors.ts';
+import { getLogger } from '../util/logger.ts';
 import {
   BACKEND_OPTION,
   OVERWRITE_OPTION,
@@ -28,7 +30,9 @@ const TRAIN_OPTIONS: OptionSpec[] = [
   {
     flags: '--data <dir>',
     description:
-      'triplets: fruc extract output, triplet folders or a Middlebury folder',
+      'triplets: fruc extract output, triplet folders or a Middlebury ' +
+      'folder; with --resume it may be left out, the run\'s checkpoints ' +
+      'record the data it trained on',
   },
   {
     flags: '--out <dir>',
@@ -107,8 +111,37 @@ async function resolveConfig(flags: TrainFlags, out: string) {
 }
 
 /**
+ * The data folder, made absolute (checkpoints record it, and `--resume`
+ * may run from another folder): `--data`, or with `--resume` the data the
+ * run's latest checkpoint records. Refuses a `--resume` with no run folder
+ * or no checkpoint before anything else.
+ */
+async function resolveData(flags: TrainFlags, out: string): Promise<string> {
+  let checkpoint: string | undefined;
+  if (flags.resume) {
+    const { findResumeCheckpoint } = await import('../train/train-setup.ts');
+    checkpoint = await findResumeCheckpoint(out);
+  }
+  if (flags.data) {
+    return resolve(flags.data);
+  }
+  if (!checkpoint) {
+    throw new UsageError(
+      'train: no data; pass --data DIR (or --resume to continue a run).');
+  }
+  const { readRunData } = await import('../train/train-setup.ts');
+  const recorded = await readRunData(checkpoint);
+  if (!recorded) {
+    throw new RunDataUnknownError(checkpoint);
+  }
+  getLogger().info(`data: ${recorded}, as the run recorded it`);
+  return recorded;
+}
+
+/**
  * Builds `fruc train --config FILE --data DIR --out DIR [--resume]
- * [--init CKPT] [--steps N] [--backend] [--overwrite]`.
+ * [--init CKPT] [--steps N] [--backend] [--overwrite]`; with `--resume`,
+ * `--config` and `--data` default to what the run folder records.
  */
 export function createTrainCommand(): Command {
   const command = new Command('train').description(
@@ -117,8 +150,9 @@ export function createTrainCommand(): Command {
   );
   addOptions(command, TRAIN_OPTIONS);
   command.action(async (flags: TrainFlags) => {
-    if (!flags.data || !flags.out) {
-      throw new UsageError('train: pass --data DIR and --out DIR.');
+    if (!flags.out) {
+      throw new UsageError(
+        'train: no run folder; pass --out DIR (and --data DIR for a new run).');
     }
     if (flags.resume && flags.overwrite) {
       throw new UsageError(
@@ -129,6 +163,7 @@ export function createTrainCommand(): Command {
       throw new UsageError(
         'train: --init starts a new run; leave it out with --resume.');
     }
+    const dataRoot = await resolveData(flags, flags.out);
     const config = await resolveConfig(flags, flags.out);
     // The models and backend load only once the flags are known to be good.
     const { selectBackend } = await import('../backend/select-backend.ts');
@@ -136,7 +171,7 @@ export function createTrainCommand(): Command {
     const backend = await selectBackend(flags.backend);
     const result = await train({
       config,
-      dataRoot: flags.data,
+      dataRoot,
       outDir: flags.out,
       resume: flags.resume ?? false,
       overwrite: flags.overwrite ?? false,

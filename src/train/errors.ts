@@ -33,3 +33,30 @@ export class TrainConfigError extends FrucError {
     this.name = 'TrainConfigError';
   }
 }
+
+/** `--resume` names a run folder that does not exist. */
+export class NoRunFolderError extends FrucError {
+  constructor(outDir: string) {
+    super(
+      'FRUC_NO_RUN_FOLDER',
+      `cannot resume: there is no run folder ${outDir}, so nothing to ` +
+        'resume; check --out, or leave out --resume and pass --config ' +
+        'FILE --data DIR to start a new run there.',
+      2,
+    );
+    this.name = 'NoRunFolderError';
+  }
+}
+
+/** `--resume` without `--data` in a run that does not record its data. */
+export class RunDataUnknownError extends FrucError {
+  constructor(checkpoint: string) {
+    super(
+      'FRUC_RUN_DATA_UNKNOWN',
+      `cannot resume without --data: ${checkpoint} does not record the ` +
+        'data the run trained on; pass --data DIR.',
+      2,
+    );
+    this.name = 'RunDataUnknownError';
+  }
+}

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import { resolveLearningRates, type TrainConfig } from '../config/train-config.ts';
 import { splitTriplets } from '../data/triplet-loader.ts';
@@ -22,7 +22,12 @@ import {
   type GeneratorConfig,
 } from '../models/generator.ts';
 import { writeFileAtomically } from '../util/atomic.ts';
-import { InitCheckpointError, ResumeError, TrainConfigError } from './errors.ts';
+import {
+  InitCheckpointError,
+  NoRunFolderError,
+  ResumeError,
+  TrainConfigError,
+} from './errors.ts';
 import { seedGlorotKernels } from './init-weights.ts';
 import { createAdam } from './optimizers.ts';
 import { resolvePointer, type TrainObjects } from './train-checkpoint.ts';
@@ -60,22 +65,51 @@ export function checkTrainConfig(config: TrainConfig): GeneratorConfig {
 }
 
 /**
+ * Finds the checkpoint `--resume` continues in run folder `outDir`.
+ * @returns `<outDir>/checkpoints/latest`, resolved to its step folder.
+ * @throws NoRunFolderError when `outDir` does not exist.
+ * @throws ResumeError when it holds no `checkpoints/latest`.
+ */
+export async function findResumeCheckpoint(outDir: string): Promise<string> {
+  if (!existsSync(outDir)) {
+    throw new NoRunFolderError(outDir);
+  }
+  const checkpoint = await resolvePointer(outDir, 'latest');
+  if (!checkpoint) {
+    throw new ResumeError(`${outDir} holds no checkpoints/latest`);
+  }
+  return checkpoint;
+}
+
+/**
+ * The data folder a run trained on, as training checkpoint `checkpoint`
+ * records it (`meta.data` of its `checkpoint.json`, written with every
+ * training checkpoint); undefined when it records none.
+ * Limitation: runs started before `fruc train` made the path absolute may
+ * record a relative one; it is taken relative to the working folder.
+ */
+export async function readRunData(
+  checkpoint: string,
+): Promise<string | undefined> {
+  const recorded = (await readCheckpointInfo(checkpoint)).meta.data;
+  if (typeof recorded !== 'string' || recorded === '') {
+    return undefined;
+  }
+  return resolve(recorded);
+}
+
+/**
  * Prepares the run folder. A new run refuses an existing folder unless
  * `overwrite`; a resumed one needs `checkpoints/latest`.
  * @returns The checkpoint to resume from, if resuming.
+ * @throws NoRunFolderError, ResumeError as {@link findResumeCheckpoint}.
  */
 export async function prepareRunFolder(
   options: RunFolderOptions,
 ): Promise<string | undefined> {
   const { outDir, resume, overwrite } = options;
   if (resume) {
-    const latest = existsSync(outDir)
-      ? await resolvePointer(outDir, 'latest')
-      : undefined;
-    if (!latest) {
-      throw new ResumeError(`${outDir} holds no checkpoints/latest`);
-    }
-    return latest;
+    return findResumeCheckpoint(outDir);
   }
   if (existsSync(outDir)) {
     if (!overwrite) {

@@ -1,8 +1,10 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { join, relative } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { saveCheckpoint } from '../../src/models/checkpoint.ts';
+import { createGenerator } from '../../src/models/generator.ts';
 import { makeTempDir } from '../helpers/paths.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { UCF_TRIPLETS, writeTinyConfig } from '../train/tiny-config.ts';
@@ -18,8 +20,10 @@ function train(...args: string[]) {
 
 describe('fruc train', () => {
   it('trains, prints the best validation PSNR and its checkpoint', () => {
-    const result = train('--config', config, '--data', UCF_TRIPLETS,
-      '--out', run);
+    // Data given relative to another working folder than the resume's.
+    const result = runCli(['train', '--backend', 'wasm', '--config', config,
+      '--data', relative(temp.dir, UCF_TRIPLETS), '--out', run],
+    { cwd: temp.dir });
 
     expect(result.stderr).toContain('data: 19 training and 2 validation');
     expect(result.status).toBe(0);
@@ -32,12 +36,16 @@ describe('fruc train', () => {
     const stored = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
     expect(stored.generator).toEqual({ width: 4, levels: 2 });
     expect(stored.optim.beta2).toBe(0.999);
+    const info = JSON.parse(
+      readFileSync(join(latest, 'checkpoint.json'), 'utf8'));
+    expect(info.meta.data).toBe(UCF_TRIPLETS);
   });
 
-  it('--resume --steps continues the run with its own config', () => {
-    const result = train('--data', UCF_TRIPLETS, '--out', run, '--resume',
-      '--steps', '4');
+  it('--resume --steps continues the run with its own config and data', () => {
+    const result = train('--out', run, '--resume', '--steps', '4');
 
+    expect(result.stderr).toContain(
+      `data: ${UCF_TRIPLETS}, as the run recorded it`);
     expect(result.stderr).toContain('restoring checkpoint');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('trained 4 steps');
@@ -45,6 +53,19 @@ describe('fruc train', () => {
       .split('\n').map((l) => JSON.parse(l))
       .filter((r) => 'g_total' in r).map((r) => r.step);
     expect(steps).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe('fruc train --help', () => {
+  it('says that --resume defaults --config and --data to the run\'s', () => {
+    const result = runCli(['train', '--help']);
+
+    const help = result.stdout.replace(/\s+/g, ' ');
+    expect(result.status).toBe(0);
+    expect(help).toContain('with --resume it may be left out, the run\'s ' +
+      'checkpoints record the data it trained on');
+    expect(help).toContain('with --resume it may be left out, the run ' +
+      'folder keeps a copy');
   });
 });
 
@@ -69,6 +90,41 @@ describe('fruc train: bad input gets one line and status 2', () => {
       train('--config', bad, '--data', UCF_TRIPLETS, '--out', out),
       /^fruc: error: config .*bad\.json: batchSize: .*fix that value/);
   });
+
+  it('no --data for a new run', () => {
+    expectError(train('--config', config, '--out', out),
+      /no data; pass --data DIR \(or --resume to continue a run\)/);
+  });
+
+  it('--resume with no run folder', () => {
+    const missing = join(temp.dir, 'nonexistent');
+
+    expectError(train('--resume', '--out', missing, '--data', UCF_TRIPLETS),
+      new RegExp(`^fruc: error: cannot resume: there is no run folder ` +
+        `${missing}, so nothing to resume; check --out, or leave out ` +
+        '--resume and pass --config FILE --data DIR'));
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  it('--resume in a folder with no checkpoint', () => {
+    const bare = join(temp.dir, 'bare-run');
+    mkdirSync(bare);
+
+    expectError(train('--resume', '--out', bare),
+      /cannot resume: .*bare-run holds no checkpoints\/latest/);
+  });
+
+  it('--resume without --data when the run does not record its data',
+    async () => {
+      const old = join(temp.dir, 'old-run');
+      const generator = { width: 4, levels: 2 };
+      await saveCheckpoint(join(old, 'checkpoints', 'step-1'),
+        { generator: createGenerator(generator), config: generator, step: 1 });
+      symlinkSync('step-1', join(old, 'checkpoints', 'latest'));
+
+      expectError(train('--resume', '--out', old),
+        /step-1 does not record the data the run trained on; pass --data DIR/);
+    });
 
   it('no config at all', () => {
     expectError(train('--data', UCF_TRIPLETS, '--out', out),
