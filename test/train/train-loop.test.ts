@@ -152,8 +152,19 @@ describe('train refuses bad input before touching the run folder', () => {
   });
 
   it('--resume of a folder with no checkpoint', async () => {
-    await expect(run({ outDir: newOut(), resume: true })).rejects.toThrow(
+    const out = newOut();
+    mkdirSync(out);
+
+    await expect(run({ outDir: out, resume: true })).rejects.toThrow(
       /cannot resume: .* holds no checkpoints\/latest/);
+  });
+
+  it('--resume of a folder that does not exist', async () => {
+    const out = newOut();
+
+    await expect(run({ outDir: out, resume: true })).rejects.toMatchObject(
+      { code: 'FRUC_NO_RUN_FOLDER', exitCode: 2 });
+    expect(existsSync(out)).toBe(false);
   });
 
   it('data with no triplets', async () => {
