@@ -83,11 +83,14 @@ describe('openEvalDataset', () => {
     const dir = join(temp.dir, 'tiny', '1');
     await mkdir(dir, { recursive: true });
     const frame = await readPng(sharedData('ucf101-triplets/7/frame0.png'));
+    const tiny = encodePng(cropFrame(frame, 0, 0, 10, 40));
     for (const name of ['frame0.png', 'frame1.png', 'frame2.png']) {
-      await writeFile(join(dir, name), encodePng(cropFrame(frame, 0, 0, 10, 40)));
+      await writeFile(join(dir, name), tiny);
     }
 
-    await expect(openEvalDataset(join(temp.dir, 'tiny'))).rejects.toMatchObject({
+    const opened = openEvalDataset(join(temp.dir, 'tiny'));
+
+    await expect(opened).rejects.toMatchObject({
       code: 'FRUC_FRAME_TOO_SMALL',
       exitCode: 2,
       message: expect.stringMatching(/tiny has 10x40 frames .* at least 11x11/),

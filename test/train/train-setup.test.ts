@@ -33,19 +33,21 @@ function partsForSeed(seed: number): Map<string, Float32Array> {
 
 describe('createTrainParts', () => {
   // Seed 0 (the config default) once left the first layer's `u` unseeded.
-  it.each([0, 3])('gives identical discriminator weights for seed %i', (seed) => {
-    const before = tf.memory().numTensors;
+  it.each([0, 3])('gives identical discriminator weights for seed %i',
+    (seed) => {
+      const before = tf.memory().numTensors;
 
-    const first = partsForSeed(seed);
-    const second = partsForSeed(seed);
+      const first = partsForSeed(seed);
+      const second = partsForSeed(seed);
 
-    expect(tf.memory().numTensors).toBe(before);
-    expect([...first.keys()]).toEqual([...second.keys()]);
-    expect([...first.keys()].filter((n) => n.endsWith('/u'))).toHaveLength(6);
-    for (const [name, values] of first) {
-      expect(second.get(name), name).toEqual(values);
-    }
-  });
+      expect(tf.memory().numTensors).toBe(before);
+      expect([...first.keys()]).toEqual([...second.keys()]);
+      const uNames = [...first.keys()].filter((n) => n.endsWith('/u'));
+      expect(uNames).toHaveLength(6);
+      for (const [name, values] of first) {
+        expect(second.get(name), name).toEqual(values);
+      }
+    });
 
   it('gives other kernels and u vectors for another seed', () => {
     const zero = partsForSeed(0);
