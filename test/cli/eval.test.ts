@@ -196,23 +196,36 @@ describe('fruc eval', () => {
       expect(existsSync(join(temp.dir, 'o-ckpt'))).toBe(false);
     });
 
-    it('refuses an existing output unless --overwrite', async () => {
+    it('refuses an existing output unless --overwrite', () => {
       const out = join(temp.dir, 'o-exists');
-      await mkdir(out);
-      await writeFile(join(out, 'keep.txt'), 'mine');
+      const args = ['eval', ucf, '--methods', 'repeat', '--max-samples', '1',
+        '--out', out];
+      const first = runCli(args);
 
-      const refused = runCli(['eval', ucf, '--methods', 'repeat',
-        '--max-samples', '1', '--out', out]);
-      const replaced = runCli(['eval', ucf, '--methods', 'repeat',
-        '--max-samples', '1', '--out', out, '--overwrite']);
+      const refused = runCli(args);
+      const replaced = runCli([...args, '--overwrite']);
 
+      expect(first.status).toBe(0);
       expect(refused.status).toBe(2);
       expect(refused.stderr).toMatch(/o-exists already exists; .*--overwrite/);
       expect(replaced.status).toBe(0);
-      expect(readdirSync(out).sort()).toEqual(
-        ['crops', 'report.html', 'results.csv', 'results.json', 'run.json']);
+      expect(readdirSync(out).sort()).toEqual(['.fruc-output', 'crops',
+        'report.html', 'results.csv', 'results.json', 'run.json']);
       expect(readdirSync(temp.dir).filter((n) => n.includes('partial')))
         .toEqual([]);
+    });
+
+    it('does not --overwrite a folder fruc did not write', async () => {
+      const out = join(temp.dir, 'o-foreign');
+      await mkdir(out);
+      await writeFile(join(out, 'keep.txt'), 'mine');
+
+      const result = runCli(['eval', ucf, '--methods', 'repeat',
+        '--max-samples', '1', '--out', out, '--overwrite']);
+
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/o-foreign is a folder that fruc did not/);
+      expect(readdirSync(out)).toEqual(['keep.txt']);
     });
 
     it('requires --out', () => {
