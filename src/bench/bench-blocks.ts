@@ -21,7 +21,19 @@ import {
 
 /** Sizes of one bench run; see `BENCH_SETTINGS`. */
 export interface BenchSettings {
-  train: { size: number; batch: number; wasmSteps: number; cpuSteps: number };
+  /**
+   * `size`/`batch`: the wasm figures. The pure-JS cpu backend needs tens of
+   * minutes for one step at 128x128, batch 8, so the wasm / cpu ratio is
+   * measured like for like at `cpuSize`/`cpuBatch`.
+   */
+  train: {
+    size: number;
+    batch: number;
+    wasmSteps: number;
+    cpuSteps: number;
+    cpuSize: number;
+    cpuBatch: number;
+  };
   /** Seconds of box.mp4 upconverted; PSNR samples (undefined: all). */
   upconvert: { seconds: number; psnrSamples?: number };
   /** Short and long clip lengths in seconds. */
@@ -31,12 +43,16 @@ export interface BenchSettings {
 /** Full settings (the issue's) and `--quick` ones. */
 export const BENCH_SETTINGS: Record<'full' | 'quick', BenchSettings> = {
   full: {
-    train: { size: 128, batch: 8, wasmSteps: 2, cpuSteps: 1 },
+    train: {
+      size: 128, batch: 8, wasmSteps: 2, cpuSteps: 1, cpuSize: 64, cpuBatch: 2,
+    },
     upconvert: { seconds: 10 },
     memory: { shortSeconds: 10, longSeconds: 60 },
   },
   quick: {
-    train: { size: 64, batch: 4, wasmSteps: 1, cpuSteps: 1 },
+    train: {
+      size: 64, batch: 4, wasmSteps: 1, cpuSteps: 1, cpuSize: 32, cpuBatch: 2,
+    },
     upconvert: { seconds: 2, psnrSamples: 10 },
     memory: { shortSeconds: 2, longSeconds: 12 },
   },
@@ -49,6 +65,11 @@ export interface TrainBlock {
   wasm: number;
   /** wasm with a gradient worker thread (2 threads). */
   wasmTwoThreads: number;
+  /** Size and batch of the like-for-like wasm / cpu comparison. */
+  cpuSize: number;
+  cpuBatch: number;
+  /** wasm (one thread) at `cpuSize` / `cpuBatch`. */
+  wasmSmall: number;
   cpu: number;
   /** How the cpu figure was timed. */
   cpuTiming: string;
@@ -84,9 +105,9 @@ async function benchParallel(
 }
 
 /**
- * Training block: wasm (one warm-up, then the median of `wasmSteps`), wasm
- * with the gradient worker, and cpu (`cpuSteps` steps with no warm-up:
- * one cpu step at 128x128 takes minutes).
+ * Training block: wasm (one warm-up, then the median of `wasmSteps`) and
+ * wasm with the gradient worker at `size`; then wasm and cpu (`cpuSteps`
+ * steps with no warm-up) at the smaller `cpuSize` for the ratio.
  */
 export async function runTrainBlock(
   config: TrainConfig,
@@ -97,12 +118,18 @@ export async function runTrainBlock(
     ...common, backend: 'wasm', warmupSteps: 1, timedSteps: s.wasmSteps });
   const wasmTwoThreads = await benchParallel(
     config, s.size, s.batch, s.wasmSteps);
+  const small = { size: s.cpuSize, batch: s.cpuBatch };
+  const wasmSmall = await benchTrain(config, {
+    ...small, backend: 'wasm', warmupSteps: 1, timedSteps: s.wasmSteps });
   const cpu = await benchTrain(config, {
-    ...common, backend: 'cpu', warmupSteps: 0, timedSteps: s.cpuSteps });
+    ...small, backend: 'cpu', warmupSteps: 0, timedSteps: s.cpuSteps });
   return {
     ...common,
     wasm: wasm.samplesPerSec,
     wasmTwoThreads,
+    cpuSize: s.cpuSize,
+    cpuBatch: s.cpuBatch,
+    wasmSmall: wasmSmall.samplesPerSec,
     cpu: cpu.samplesPerSec,
     cpuTiming: `${s.cpuSteps} step(s), no warm-up`,
   };

@@ -38,19 +38,23 @@ describe('parseBenchArgs', () => {
 });
 
 describe('runTrainBlock', () => {
-  it('measures all three training figures on tiny settings', async () => {
+  it('measures every training figure on tiny settings', async () => {
     const config = loadTrainConfig(`${REPO_ROOT}/configs/aagan.json`);
 
     const block = await runTrainBlock(config, {
-      size: 16, batch: 2, wasmSteps: 1, cpuSteps: 1 });
+      size: 16, batch: 2, wasmSteps: 1, cpuSteps: 1, cpuSize: 16, cpuBatch: 1,
+    });
 
-    for (const value of [block.wasm, block.wasmTwoThreads, block.cpu]) {
+    const figures = [block.wasm, block.wasmTwoThreads, block.wasmSmall,
+      block.cpu];
+    for (const value of figures) {
       expect(Number.isFinite(value)).toBe(true);
       expect(value).toBeGreaterThan(0);
     }
     const text = formatBenchReport({
       quick: true, startedAt: '', loadAverage: [], train: block });
     expect(text).toContain('wasm / cpu');
+    expect(text).toContain('like for like at 16x16, batch 1');
     expect(text).toMatch(/target >= 20x: (PASS|MISS)/);
   }, 180_000);
 });
