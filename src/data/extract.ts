@@ -25,6 +25,7 @@ import { resolveSources, type SourceRef } from './extract-sources.ts';
 import {
   serializeManifest,
   sumTotals,
+  zeroTotals,
   type ExtractSummary,
   type Manifest,
   type ManifestTriplet,
@@ -136,12 +137,7 @@ async function extractSource(
     width,
     height,
     fps,
-    framesRead: 0,
-    candidates: 0,
-    kept: 0,
-    skippedSceneCut: 0,
-    skippedStatic: 0,
-    written: 0,
+    ...zeroTotals(),
   };
   log.info(
     `extract: ${ref.name}: reading ${ref.path} (${width}x${height}, ` +

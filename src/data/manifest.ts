@@ -70,9 +70,9 @@ export interface Manifest {
   triplets: ManifestTriplet[];
 }
 
-/** Adds up the per-source counts. */
-export function sumTotals(sources: SourceSummary[]): SummaryTotals {
-  const total: SummaryTotals = {
+/** Counts of a source before any frame is read. */
+export function zeroTotals(): SummaryTotals {
+  return {
     framesRead: 0,
     candidates: 0,
     kept: 0,
@@ -80,6 +80,11 @@ export function sumTotals(sources: SourceSummary[]): SummaryTotals {
     skippedStatic: 0,
     written: 0,
   };
+}
+
+/** Adds up the per-source counts. */
+export function sumTotals(sources: SourceSummary[]): SummaryTotals {
+  const total = zeroTotals();
   for (const s of sources) {
     total.framesRead += s.framesRead;
     total.candidates += s.candidates;
