@@ -37,16 +37,16 @@ export class OutputExistsError extends FrucError {
 }
 
 /**
- * An existing folder that fruc did not write was given as output with
- * `--overwrite`; replacing it could delete the user's files.
+ * An existing path that fruc may not replace was given as output (a
+ * folder fruc did not write, a file where a folder goes, the working
+ * folder); replacing it could delete the user's files.
  */
 export class ForeignFolderError extends FrucError {
-  constructor(path: string) {
+  constructor(path: string, what: string) {
     super(
       'FRUC_OUTPUT_NOT_OURS',
-      `${path} is a folder that fruc did not write; --overwrite only ` +
-        'replaces fruc\'s own outputs, so choose another output path or ' +
-        'remove that folder yourself.',
+      `${path} ${what}; fruc replaces only its own outputs, even with ` +
+        '--overwrite, so choose another output path or remove it yourself.',
       2,
     );
     this.name = 'ForeignFolderError';

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { Command } from 'commander';
 
@@ -25,6 +26,14 @@ const DEMO_OPTIONS: OptionSpec[] = [
       'when it exists, else the blend baseline)',
   },
   {
+    flags: '--videos-dir <dir>',
+    description:
+      'where the sample clip is fetched or generated once and reused ' +
+      '(default: the project\'s videos/ folder)',
+    // Not relative to the working folder: the demo may run from anywhere.
+    defaultValue: fileURLToPath(new URL('../../videos', import.meta.url)),
+  },
+  {
     flags: '--no-download',
     description:
       'do not fetch Debian\'s opencv-doc sample clip; generate a clip instead',
@@ -46,6 +55,7 @@ const DEMO_OPTIONS: OptionSpec[] = [
 
 interface DemoFlags {
   out: string;
+  videosDir: string;
   clip?: string;
   checkpoint?: string;
   download: boolean;
@@ -65,7 +75,7 @@ export function createDemoCommand(): Command {
   addOptions(command, DEMO_OPTIONS);
   command.action(async (flags: DemoFlags) => {
     const started = performance.now();
-    const result = await runDemo({ ...flags, videosDir: 'videos' });
+    const result = await runDemo(flags);
     const minutes = (performance.now() - started) / 60_000;
     const lines = [
       `clip: ${result.clip.note}`,

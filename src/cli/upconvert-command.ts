@@ -13,7 +13,7 @@ import {
 } from '../models/baselines.ts';
 import type { Interpolator } from '../models/interpolator.ts';
 import { checkDestination } from '../util/atomic.ts';
-import { checkOutputPath } from '../video/frame-sink.ts';
+import { checkOutputPath, isFolderOutput } from '../video/frame-sink.ts';
 import { parseFrameRate, type FrameRate } from '../video/ffmpeg.ts';
 import { DEFAULT_SCENE_CUT } from '../video/scene-cut.ts';
 import { formatSummary, upconvert } from '../video/upconvert.ts';
@@ -152,7 +152,8 @@ function checkPaths(input: string, output: string, flags: UpconvertFlags) {
     );
   }
   checkOutputPath(output);
-  checkDestination(output.replace(/\/+$/, ''), flags.overwrite ?? false);
+  checkDestination(output.replace(/\/+$/, ''), flags.overwrite ?? false,
+    isFolderOutput(output) ? 'folder' : 'file');
   if (flags.checkpoint && !existsSync(flags.checkpoint)) {
     throw new InputMissingError(flags.checkpoint, 'checkpoint folder');
   }

@@ -63,7 +63,7 @@ export async function extractTriplets(
     );
   }
   const out = resolve(opts.out);
-  checkDestination(out, opts.overwrite);
+  checkDestination(out, opts.overwrite, 'folder');
 
   // Open (probe) every source first so a bad one fails before any writing.
   const refs = await resolveSources(inputs);
@@ -77,7 +77,7 @@ export async function extractTriplets(
     sources.push(source);
   }
 
-  return writeAtomically(out, opts.overwrite, async (temp) => {
+  return writeAtomically(out, opts.overwrite, 'folder', async (temp) => {
     await mkdir(temp, { recursive: true });
     const triplets: ManifestTriplet[] = [];
     const summaries: SourceSummary[] = [];

@@ -85,7 +85,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const out = resolve(options.out);
   // The demo owns its output folder: it is rebuilt under a temporary name
   // and replaces the previous run's only when every step has succeeded.
-  const result = await writeAtomically(out, true, async (temp) => {
+  const result = await writeAtomically(out, true, 'folder', async (temp) => {
     await mkdir(temp, { recursive: true });
     return runSteps(options, temp);
   });

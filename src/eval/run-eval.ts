@@ -169,7 +169,7 @@ async function openDatasets(paths: string[]): Promise<EvalDataset[]> {
  */
 export async function runEval(options: RunEvalOptions): Promise<EvalResults> {
   const specs = parseMethodSpecs(options.methods);
-  checkDestination(options.out, options.overwrite);
+  checkDestination(options.out, options.overwrite, 'folder');
   const datasets = await openDatasets(options.data);
   const { methods, records, backend } = await createMethods(
     specs, options.backend ?? 'auto');
@@ -177,7 +177,8 @@ export async function runEval(options: RunEvalOptions): Promise<EvalResults> {
   const startedAt = new Date().toISOString();
 
   try {
-    return await writeAtomically(options.out, options.overwrite, async (dir) => {
+    return await writeAtomically(options.out, options.overwrite, 'folder',
+      async (dir) => {
       await mkdir(dir, { recursive: true });
       const crops = createCropCollector(dir, {
         cropSize,

@@ -98,7 +98,7 @@ export async function saveLayersModel(
       { paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs },
     ],
   };
-  await writeAtomically(join(dir, name), true, async (temp) => {
+  await writeAtomically(join(dir, name), true, 'folder', async (temp) => {
     await mkdir(temp, { recursive: true });
     await writeFile(join(temp, WEIGHTS_FILE), new Uint8Array(weights));
     await writeFile(join(temp, MODEL_FILE), JSON.stringify(modelJson));
@@ -247,7 +247,7 @@ export async function saveCheckpoint(
     createdAt: new Date().toISOString(),
     meta: contents.meta ?? {},
   });
-  await writeAtomically(dir, options.overwrite ?? false, async (temp) => {
+  await writeAtomically(dir, options.overwrite ?? false, 'folder', async (temp) => {
     await mkdir(temp, { recursive: true });
     await saveLayersModel(temp, GENERATOR_DIR, contents.generator);
     await options.writeExtra?.(temp);

@@ -118,6 +118,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     outDir,
     resume: options.resume ?? false,
     overwrite: options.overwrite ?? false,
+    dataRoot: options.dataRoot,
   });
   logger.info(
     `data: ${split.train.length} training and ` +

@@ -5,12 +5,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 
 import { resolveLearningRates, type TrainConfig } from '../config/train-config.ts';
 import { splitTriplets } from '../data/triplet-loader.ts';
 import { findTriplets, type TripletRef } from '../data/triplet-layouts.ts';
-import { OutputExistsError } from '../errors.ts';
 import { createLoss } from '../losses/registry.ts';
 import type { TrainingLoss } from '../losses/types.ts';
 import { loadWeightsInto, readCheckpointInfo } from '../models/checkpoint.ts';
@@ -21,7 +20,11 @@ import {
   sizeMultiple,
   type GeneratorConfig,
 } from '../models/generator.ts';
-import { writeFileAtomically } from '../util/atomic.ts';
+import {
+  checkDestination,
+  markOutputFolder,
+  writeFileAtomically,
+} from '../util/atomic.ts';
 import {
   InitCheckpointError,
   NoRunFolderError,
@@ -42,6 +45,8 @@ export interface RunFolderOptions {
   resume: boolean;
   /** Delete an existing run folder and start again. */
   overwrite: boolean;
+  /** Training data; it may not lie inside the run folder. */
+  dataRoot: string;
 }
 
 /**
@@ -108,16 +113,23 @@ export async function prepareRunFolder(
   options: RunFolderOptions,
 ): Promise<string | undefined> {
   const { outDir, resume, overwrite } = options;
+  const out = resolve(outDir);
+  const data = resolve(options.dataRoot);
+  if (data === out || data.startsWith(`${out}${sep}`)) {
+    throw new TrainConfigError(
+      `train: the data ${options.dataRoot} lies inside the run folder ` +
+        `${outDir}; choose an --out outside the data.`,
+    );
+  }
   if (resume) {
     return findResumeCheckpoint(outDir);
   }
   if (existsSync(outDir)) {
-    if (!overwrite) {
-      throw new OutputExistsError(outDir);
-    }
+    checkDestination(outDir, overwrite, 'folder');
     await rm(outDir, { recursive: true, force: true });
   }
   await mkdir(outDir, { recursive: true });
+  await markOutputFolder(outDir);
   return undefined;
 }
 

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 
 import { ForeignFolderError, OutputExistsError } from '../errors.ts';
 import { installInterruptHandlers, removeOnInterrupt } from './interrupt.ts';
@@ -12,20 +12,37 @@ import { installInterruptHandlers, removeOnInterrupt } from './interrupt.ts';
  */
 export const OUTPUT_MARKER = '.fruc-output';
 
+/** What an output is: one file (a video) or a folder fruc fills. */
+export type OutputKind = 'file' | 'folder';
+
 /**
  * Refuses an existing destination unless `overwrite` is set, and even then
- * refuses a folder without {@link OUTPUT_MARKER}. Call before any work
- * starts so that a refused run costs nothing.
+ * refuses what replacing could lose: a folder without {@link OUTPUT_MARKER},
+ * a file where a folder would go, and the working folder or one above it.
+ * Call before any work starts so that a refused run costs nothing.
  */
-export function checkDestination(path: string, overwrite: boolean): void {
+export function checkDestination(
+  path: string,
+  overwrite: boolean,
+  kind: OutputKind,
+): void {
   if (!existsSync(path)) {
     return;
   }
   if (!overwrite) {
     throw new OutputExistsError(path);
   }
-  if (statSync(path).isDirectory() && !existsSync(join(path, OUTPUT_MARKER))) {
-    throw new ForeignFolderError(path);
+  const cwd = process.cwd();
+  const target = resolve(path);
+  if (cwd === target || cwd.startsWith(`${target}${sep}`)) {
+    throw new ForeignFolderError(path, 'is the working folder or holds it');
+  }
+  const isFolder = statSync(path).isDirectory();
+  if (isFolder && !existsSync(join(path, OUTPUT_MARKER))) {
+    throw new ForeignFolderError(path, 'is a folder that fruc did not write');
+  }
+  if (!isFolder && kind === 'folder') {
+    throw new ForeignFolderError(path, 'is a file, not an output folder');
   }
 }
 
@@ -48,9 +65,10 @@ export function tempPathFor(finalPath: string): string {
 export async function writeAtomically<T>(
   finalPath: string,
   overwrite: boolean,
+  kind: OutputKind,
   write: (tempPath: string) => Promise<T>,
 ): Promise<T> {
-  checkDestination(finalPath, overwrite);
+  checkDestination(finalPath, overwrite, kind);
   await mkdir(dirname(finalPath), { recursive: true });
   const temp = tempPathFor(finalPath);
   const cleanup = () => rm(temp, { recursive: true, force: true });
@@ -79,5 +97,5 @@ export async function writeFileAtomically(
   path: string,
   content: string | Uint8Array,
 ): Promise<void> {
-  await writeAtomically(path, true, (temp) => writeFile(temp, content));
+  await writeAtomically(path, true, 'file', (temp) => writeFile(temp, content));
 }

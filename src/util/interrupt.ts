@@ -28,15 +28,19 @@ function onInterrupt(signal: NodeJS.Signals): void {
   process.stderr.write(
     `\nfruc: interrupted (${signal}); partial output removed.\n`,
   );
-  process.exit(signal === 'SIGINT' ? 130 : 143);
+  const codes: Partial<Record<NodeJS.Signals, number>> = {
+    SIGHUP: 129, SIGINT: 130, SIGTERM: 143,
+  };
+  process.exit(codes[signal] ?? 1);
 }
 
-/** Installs the SIGINT / SIGTERM handlers once per process. */
+/** Installs the SIGHUP / SIGINT / SIGTERM handlers once per process. */
 export function installInterruptHandlers(): void {
   if (installed) {
     return;
   }
   installed = true;
-  process.on('SIGINT', onInterrupt);
-  process.on('SIGTERM', onInterrupt);
+  for (const signal of ['SIGHUP', 'SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, onInterrupt);
+  }
 }

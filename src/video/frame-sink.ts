@@ -74,7 +74,8 @@ export async function openFrameSink(
 ): Promise<FrameSink> {
   const finalPath = outPath.replace(/\/+$/, '');
   checkOutputPath(outPath);
-  checkDestination(finalPath, options.overwrite);
+  checkDestination(finalPath, options.overwrite,
+    isFolderOutput(outPath) ? 'folder' : 'file');
   await mkdir(dirname(finalPath), { recursive: true });
   const temp = tempPathFor(finalPath);
   installInterruptHandlers();

@@ -44,7 +44,7 @@ async function fetchFromDebian(dest: string): Promise<void> {
     await run('dpkg-deb', ['-x', join(work, debs[0]), join(work, 'x')], {
       timeout: 300_000,
     });
-    await writeAtomically(dest, true, (temp) =>
+    await writeAtomically(dest, true, 'file', (temp) =>
       copyFile(join(work, 'x', CLIP_IN_PACKAGE), temp));
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -53,7 +53,7 @@ async function fetchFromDebian(dest: string): Promise<void> {
 
 /** Makes an 8 s, 640x360, 24 fps clip with a tone from ffmpeg's sources. */
 async function generateClip(dest: string): Promise<void> {
-  await writeAtomically(dest, true, (temp) =>
+  await writeAtomically(dest, true, 'file', (temp) =>
     runFfmpeg(
       'generating the fallback demo clip',
       [

@@ -103,7 +103,8 @@ export async function upconvert(
   const startedAt = performance.now();
   const logger = getLogger();
   const overwrite = options.overwrite ?? false;
-  checkDestination(outPath.replace(/\/+$/, ''), overwrite);
+  checkDestination(outPath.replace(/\/+$/, ''), overwrite,
+    isFolderOutput(outPath) ? 'folder' : 'file');
 
   const source = await openFrameSource(inPath, {
     folderFps: options.folderFps,

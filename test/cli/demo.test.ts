@@ -19,7 +19,7 @@ describe('fruc demo', () => {
   it('runs extract, upconvert and eval on a generated clip and writes the report', () => {
     const result = runCli(
       ['demo', '--no-download', '--eval-samples', '3', '--max-triplets', '5',
-        '--out', 'demo-out', '--backend', 'wasm'],
+        '--out', 'demo-out', '--backend', 'wasm', '--videos-dir', 'clips'],
       { cwd: temp.dir },
     );
 
@@ -45,12 +45,23 @@ describe('fruc demo', () => {
     mkdirSync(mine);
     writeFileSync(join(mine, 'notes.txt'), 'precious\n');
 
-    const result = runCli(['demo', '--no-download', '--out', 'mine'],
-      { cwd: temp.dir });
+    const result = runCli(['demo', '--no-download', '--out', 'mine',
+      '--videos-dir', 'clips'], { cwd: temp.dir });
 
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/mine is a folder that fruc did not write/);
     expect(readdirSync(mine)).toEqual(['notes.txt']);
+  });
+
+  it('refuses to replace a file given as its output folder', () => {
+    writeFileSync(join(temp.dir, 'notes.txt'), 'precious\n');
+
+    const result = runCli(['demo', '--no-download', '--out', 'notes.txt',
+      '--videos-dir', 'clips'], { cwd: temp.dir });
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/notes\.txt is a file, not an output folder/);
+    expect(readFileSync(join(temp.dir, 'notes.txt'), 'utf8')).toBe('precious\n');
   });
 
   it('rejects a clip that does not exist with one line', () => {

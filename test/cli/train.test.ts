@@ -1,4 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
@@ -143,6 +150,22 @@ describe('fruc train: bad input gets one line and status 2', () => {
   it('an existing output without --resume or --overwrite', () => {
     expectError(train('--config', config, '--data', UCF_TRIPLETS,
       '--out', run), /already exists; .*--overwrite/);
+  });
+
+  it('--overwrite onto a folder of the user\'s files', () => {
+    const mine = join(temp.dir, 'mine');
+    mkdirSync(mine);
+    writeFileSync(join(mine, 'notes.txt'), 'precious');
+
+    expectError(train('--config', config, '--data', UCF_TRIPLETS,
+      '--out', mine, '--overwrite'), /is a folder that fruc did not write/);
+    expect(readdirSync(mine)).toEqual(['notes.txt']);
+  });
+
+  it('a run folder that holds the training data', () => {
+    expectError(train('--config', config, '--data', UCF_TRIPLETS,
+      '--out', join(UCF_TRIPLETS, '..'), '--overwrite'),
+    /lies inside the run folder/);
   });
 
   it('--resume together with --overwrite', () => {

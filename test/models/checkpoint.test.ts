@@ -97,7 +97,8 @@ describe('checkpoints', () => {
       meta: { seed: 3 },
     });
     expect(Date.parse(info.createdAt)).toBeGreaterThan(Date.now() - 60_000);
-    expect(readdirSync(join(dir, 'generator')).sort()).toEqual(['model.json', 'weights.bin']);
+    expect(readdirSync(join(dir, 'generator')).sort())
+      .toEqual(['.fruc-output', 'model.json', 'weights.bin']);
     disposeLayersModel(model);
   });
 

@@ -17,12 +17,12 @@ describe('writeAtomically', () => {
 
   it('marks the folders it writes and replaces them with overwrite', async () => {
     const out = join(temp.dir, 'report');
-    await writeAtomically(out, false, async (dir) => {
+    await writeAtomically(out, false, 'folder', async (dir) => {
       mkdirSync(dir);
       await writeFile(join(dir, 'a.txt'), 'first');
     });
 
-    await writeAtomically(out, true, async (dir) => {
+    await writeAtomically(out, true, 'folder', async (dir) => {
       mkdirSync(dir);
       await writeFile(join(dir, 'b.txt'), 'second');
     });
@@ -33,7 +33,7 @@ describe('writeAtomically', () => {
   it('removes its temporary output when the writer fails', async () => {
     const out = join(temp.dir, 'failed');
 
-    await expect(writeAtomically(out, false, async (dir) => {
+    await expect(writeAtomically(out, false, 'folder', async (dir) => {
       mkdirSync(dir);
       throw new Error('writer broke');
     })).rejects.toThrow('writer broke');
@@ -52,9 +52,9 @@ describe('checkDestination', () => {
     const file = join(temp.dir, 'taken.mp4');
     writeFileSync(file, 'x');
 
-    expect(() => checkDestination(file, false))
+    expect(() => checkDestination(file, false, 'file'))
       .toThrow(expect.objectContaining({ code: 'FRUC_OUTPUT_EXISTS' }));
-    expect(() => checkDestination(file, true)).not.toThrow();
+    expect(() => checkDestination(file, true, 'file')).not.toThrow();
   });
 
   it('refuses a folder fruc did not write even with overwrite', () => {
@@ -62,9 +62,32 @@ describe('checkDestination', () => {
     mkdirSync(mine);
     writeFileSync(join(mine, 'notes.txt'), 'mine');
 
-    expect(() => checkDestination(mine, true))
+    expect(() => checkDestination(mine, true, 'folder'))
       .toThrow(expect.objectContaining({ code: 'FRUC_OUTPUT_NOT_OURS' }));
-    expect(() => checkDestination('.', true))
-      .toThrow(/fruc did not write/);
+    expect(readdirSync(mine)).toEqual(['notes.txt']);
+  });
+
+  it('refuses a file where a folder would go, even with overwrite', () => {
+    const file = join(temp.dir, 'notes.txt');
+    writeFileSync(file, 'mine');
+
+    expect(() => checkDestination(file, true, 'folder'))
+      .toThrow(/is a file, not an output folder/);
+  });
+
+  it('refuses the working folder and the folders above it', () => {
+    const ours = join(temp.dir, 'ours');
+    mkdirSync(ours);
+    writeFileSync(join(ours, OUTPUT_MARKER), 'written by fruc\n');
+    const cwd = process.cwd();
+    process.chdir(ours);
+    try {
+      expect(() => checkDestination('.', true, 'folder'))
+        .toThrow(/is the working folder or holds it/);
+      expect(() => checkDestination('..', true, 'folder'))
+        .toThrow(/is the working folder or holds it/);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });
