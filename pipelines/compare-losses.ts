@@ -21,6 +21,7 @@ import {
   type CompareFlags,
 } from '../src/pipelines/compare-settings.ts';
 import { PipelineOptionError } from '../src/pipelines/errors.ts';
+import { installInterruptHandlers } from '../src/util/interrupt.ts';
 import {
   createLogger,
   setLogger,
@@ -122,6 +123,7 @@ async function run(argv: string[]): Promise<void> {
   process.stdout.write(await readFile(result.files[0], 'utf8'));
 }
 
+installInterruptHandlers();
 try {
   await run(process.argv);
 } catch (err) {

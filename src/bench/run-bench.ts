@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadTrainConfig } from '../config/train-config.ts';
 import { UsageError } from '../errors.ts';
 import { writeFileAtomically } from '../util/atomic.ts';
+import { installInterruptHandlers } from '../util/interrupt.ts';
 import {
   BENCH_SETTINGS,
   runMemoryBlock,
@@ -165,6 +166,7 @@ export async function runBench(args: BenchArgs): Promise<BenchReport> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  installInterruptHandlers();
   const report = await runBench(parseBenchArgs(process.argv.slice(2)));
   process.stdout.write(formatBenchReport(report));
 }

@@ -3,7 +3,7 @@ import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 
 import { ForeignFolderError, OutputExistsError } from '../errors.ts';
-import { installInterruptHandlers, removeOnInterrupt } from './interrupt.ts';
+import { removeOnInterrupt } from './interrupt.ts';
 
 /**
  * Hidden file in every output folder fruc writes. `--overwrite` replaces
@@ -72,7 +72,6 @@ export async function writeAtomically<T>(
   await mkdir(dirname(finalPath), { recursive: true });
   const temp = tempPathFor(finalPath);
   const cleanup = () => rm(temp, { recursive: true, force: true });
-  installInterruptHandlers();
   const forget = removeOnInterrupt(temp);
   try {
     const result = await write(temp);

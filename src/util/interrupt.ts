@@ -5,6 +5,10 @@ import { rmSync } from 'node:fs';
  * process of the group, ffmpeg included, so ffmpeg failures race with the
  * signal; the handler therefore cleans up synchronously and exits at once
  * with 130, before any of those failures can be reported as errors.
+ *
+ * Only program entry points (the CLI, the pipelines, the benchmark)
+ * install the handlers; library code just registers its temporary paths,
+ * so a host process such as a test runner keeps its own signal handling.
  */
 const partialPaths = new Set<string>();
 let installed = false;

@@ -11,7 +11,7 @@ import {
   markOutputFolder,
   tempPathFor,
 } from '../util/atomic.ts';
-import { installInterruptHandlers, removeOnInterrupt } from '../util/interrupt.ts';
+import { removeOnInterrupt } from '../util/interrupt.ts';
 import { encodeRgb, type FrameRate } from './ffmpeg.ts';
 
 /** Where frames go: a video file or a folder of PNG files. */
@@ -78,7 +78,6 @@ export async function openFrameSink(
     isFolderOutput(outPath) ? 'folder' : 'file');
   await mkdir(dirname(finalPath), { recursive: true });
   const temp = tempPathFor(finalPath);
-  installInterruptHandlers();
   const forget = removeOnInterrupt(temp);
   const sink = isFolderOutput(outPath)
     ? await openFolderSink(finalPath, temp, options)
