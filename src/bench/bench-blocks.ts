@@ -9,11 +9,15 @@ import { selectBackend } from '../backend/select-backend.ts';
 import type { TrainConfig } from '../config/train-config.ts';
 import { checkTrainConfig, createTrainParts } from '../train/train-setup.ts';
 import { createParallelTrainStep } from '../train/parallel-step.ts';
+import {
+  defaultInferenceThreads,
+  loadInferenceInterpolator,
+} from '../models/load-interpolator.ts';
 import { benchTrain, median, randomBatch } from './train-bench.ts';
 import {
+  benchCheckpoint,
   benchUpconvertSpeed,
   benchVideoProtocol,
-  loadBenchModel,
   makeClip,
   measurePeakRss,
   minterpolateMethod,
@@ -141,14 +145,23 @@ export interface UpconvertBlock {
   backend: string;
   model: string;
   trained: boolean;
+  /** Inference threads of `modelFps` (1: the main thread). */
+  threads: number;
+  /** Output frames/s with the inference threads (what `fruc` uses). */
   modelFps: number;
+  /** Output frames/s with the model in the main thread. */
+  modelFpsOneThread: number;
   minterpolateFps: number;
   modelPsnr: number;
   minterpolatePsnr: number;
   psnrSamples: number;
 }
 
-/** Upconversion block: speed of both methods, then PSNR of both. */
+/**
+ * Upconversion block: speed of the model in the main thread and in the
+ * inference pool (one worker per core), and of minterpolate; then the
+ * PSNR of the model and minterpolate on the video protocol.
+ */
 export async function runUpconvertBlock(
   config: TrainConfig,
   source: string,
@@ -158,30 +171,43 @@ export async function runUpconvertBlock(
   const clip = join(workDir, `clip-${s.seconds}s.mp4`);
   await makeClip(source, clip, s.seconds);
   const backend = await selectBackend('auto');
-  const model = await loadBenchModel(config.generator);
+  const checkpoint = await benchCheckpoint(config.generator, workDir);
+  const threads = defaultInferenceThreads(backend);
+  const single = await loadInferenceInterpolator(checkpoint.dir, 1);
+  const pool = threads > 1
+    ? await loadInferenceInterpolator(checkpoint.dir, threads)
+    : single;
   const minterpolate = minterpolateMethod();
   try {
-    const modelSpeed = await benchUpconvertSpeed(
-      clip, join(workDir, 'model.mp4'), model.interpolator);
+    const singleSpeed = await benchUpconvertSpeed(
+      clip, join(workDir, 'model-1.mp4'), single);
+    const poolSpeed = pool === single
+      ? singleSpeed
+      : await benchUpconvertSpeed(clip, join(workDir, 'model-n.mp4'), pool);
     const miSpeed = await benchUpconvertSpeed(
       clip, join(workDir, 'minterpolate.mp4'), 'minterpolate');
     const psnr = await benchVideoProtocol(clip, [
-      { label: 'model', interpolator: model.interpolator },
+      { label: 'model', interpolator: single },
       { label: 'minterpolate', interpolator: minterpolate },
     ], s.psnrSamples);
     return {
       seconds: s.seconds,
       backend,
-      model: model.checkpoint ?? 'untrained default generator',
-      trained: model.trained,
-      modelFps: modelSpeed.framesPerSec,
+      model: checkpoint.trained ? checkpoint.dir : 'untrained default generator',
+      trained: checkpoint.trained,
+      threads: pool === single ? 1 : threads,
+      modelFps: poolSpeed.framesPerSec,
+      modelFpsOneThread: singleSpeed.framesPerSec,
       minterpolateFps: miSpeed.framesPerSec,
       modelPsnr: psnr.model.psnr,
       minterpolatePsnr: psnr.minterpolate.psnr,
       psnrSamples: psnr.model.samples,
     };
   } finally {
-    model.interpolator.dispose();
+    single.dispose();
+    if (pool !== single) {
+      pool.dispose();
+    }
     minterpolate.dispose();
   }
 }

@@ -104,9 +104,11 @@ export function formatBenchReport(r: BenchReport): string {
     lines.push(
       `Upconversion x2: box.mp4 first ${u.seconds} s, 640x480, backend ` +
         `${u.backend}; model: ${u.model}`,
-      `  output frames/s  model ${f(u.modelFps)}  minterpolate ` +
-        `${f(u.minterpolateFps)}  ratio ${f(ratio)}x   target >= 1x: ` +
-        verdict(ratio >= 1),
+      `  output frames/s  model, 1 thread ${f(u.modelFpsOneThread)}  ` +
+        `model, ${u.threads} inference threads ${f(u.modelFps)}  ` +
+        `minterpolate ${f(u.minterpolateFps)}`,
+      `  model (${u.threads} threads) / minterpolate ${f(ratio)}x   ` +
+        `target >= 1x: ${verdict(ratio >= 1)}`,
       `  video-protocol PSNR (${u.psnrSamples} samples)  model ` +
         `${f(u.modelPsnr)} dB  minterpolate ${f(u.minterpolatePsnr)} dB  ` +
         `difference ${f(gain)} dB` +

@@ -14,10 +14,6 @@ import { saveCheckpoint } from '../models/checkpoint.ts';
 import { createGenerator, type GeneratorConfig } from '../models/generator.ts';
 import type { Interpolator } from '../models/interpolator.ts';
 import { createMinterpolateInterpolator } from '../models/minterpolate.ts';
-import {
-  createModelInterpolator,
-  loadModelInterpolator,
-} from '../models/model-interpolator.ts';
 import { seedGlorotKernels } from '../train/init-weights.ts';
 import { runFfmpeg } from '../video/ffmpeg.ts';
 import { upconvert } from '../video/upconvert.ts';
@@ -48,35 +44,29 @@ export async function makeClip(
   );
 }
 
-/** The model under test and where it came from. */
-export interface BenchModel {
-  interpolator: Interpolator;
-  /** Checkpoint folder, or undefined for an untrained generator. */
-  checkpoint?: string;
+/** The checkpoint under test and where it came from. */
+export interface BenchCheckpoint {
+  /** `checkpoints/default`, or an untrained generator saved in work. */
+  dir: string;
   trained: boolean;
 }
 
 /**
  * `checkpoints/default` when it exists, else an untrained generator of
- * `config` (seeded kernels, seed 0). The active backend is used.
+ * `config` (seeded kernels, seed 0) saved under `workDir`, so that the
+ * worker threads of the inference pool can load it too.
  */
-export async function loadBenchModel(
+export async function benchCheckpoint(
   config: GeneratorConfig,
+  workDir: string,
   checkpoint = DEFAULT_CHECKPOINT,
-): Promise<BenchModel> {
+): Promise<BenchCheckpoint> {
   if (existsSync(checkpoint)) {
-    return {
-      interpolator: await loadModelInterpolator(checkpoint),
-      checkpoint,
-      trained: true,
-    };
+    return { dir: checkpoint, trained: true };
   }
-  const model = createGenerator(config);
-  seedGlorotKernels(model, 0);
-  return {
-    interpolator: createModelInterpolator(model, config, 'model:untrained'),
-    trained: false,
-  };
+  const dir = join(workDir, 'untrained');
+  await saveUntrainedCheckpoint(dir, config);
+  return { dir, trained: false };
 }
 
 /** Saves an untrained seeded generator as a checkpoint folder. */

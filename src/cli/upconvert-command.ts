@@ -25,6 +25,7 @@ import {
   BACKEND_OPTION,
   OVERWRITE_OPTION,
   addOptions,
+  intInRange,
   numberInRange,
   type OptionSpec,
 } from './options.ts';
@@ -106,6 +107,14 @@ const UPCONVERT_OPTIONS: OptionSpec[] = [
     defaultValue: DEFAULT_SCENE_CUT.threshold,
   },
   {
+    flags: '--threads <n>',
+    description:
+      'model inference threads on the wasm backend: each worker thread ' +
+      'interpolates whole frame pairs (default: one per core, at most 8; ' +
+      '1 runs the model in the main thread)',
+    parse: intInRange(1, 64),
+  },
+  {
     flags: '--no-progress',
     description: 'do not draw the progress bar on stderr',
   },
@@ -119,6 +128,7 @@ interface UpconvertFlags {
   checkpoint?: string;
   fps?: FrameRate;
   sceneThreshold: number;
+  threads?: number;
   progress: boolean;
   backend: BackendChoice;
   overwrite?: boolean;
@@ -162,13 +172,13 @@ function checkPaths(input: string, output: string, flags: UpconvertFlags) {
 async function loadModel(checkpoint: string, flags: UpconvertFlags) {
   // Loaded lazily: tfjs model code is needed by --method model alone.
   const { readCheckpointInfo } = await import('../models/checkpoint.ts');
-  const { loadModelInterpolator } = await import(
-    '../models/model-interpolator.ts'
+  const { loadInferenceInterpolator } = await import(
+    '../models/load-interpolator.ts'
   );
   // A folder that is no checkpoint is refused before any backend starts.
   await readCheckpointInfo(checkpoint);
   await selectBackend(flags.backend);
-  return loadModelInterpolator(checkpoint);
+  return loadInferenceInterpolator(checkpoint, flags.threads);
 }
 
 async function createMethod(

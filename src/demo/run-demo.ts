@@ -15,7 +15,7 @@ import type { EvalResults } from '../eval/evaluate.ts';
 import { runEval } from '../eval/run-eval.ts';
 import { createBlendInterpolator } from '../models/baselines.ts';
 import type { Interpolator } from '../models/interpolator.ts';
-import { loadModelInterpolator } from '../models/model-interpolator.ts';
+import { loadInferenceInterpolator } from '../models/load-interpolator.ts';
 import { writeAtomically } from '../util/atomic.ts';
 import { getLogger } from '../util/logger.ts';
 import { getSampleClip, type SampleClip } from '../video/sample-clip.ts';
@@ -74,7 +74,7 @@ async function createUpconverter(
     return createBlendInterpolator();
   }
   await selectBackend(backend);
-  return loadModelInterpolator(checkpoint);
+  return loadInferenceInterpolator(checkpoint);
 }
 
 /** Runs the whole demo; see the module comment. */

@@ -14,6 +14,12 @@ export interface Interpolator {
    * @returns The middle frame, same size as the inputs.
    */
   interpolate(prev: Frame, next: Frame): Promise<Frame>;
+  /**
+   * How many `interpolate` calls it can usefully run at once (worker
+   * threads); callers that stream frames keep that many in flight.
+   * Default 1.
+   */
+  readonly concurrency?: number;
   /** Frees tensors or processes held by the interpolator. */
   dispose(): void;
 }

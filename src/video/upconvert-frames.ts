@@ -96,6 +96,8 @@ export interface InterpolateStreamOptions {
  * across a scene cut the earlier frame is repeated instead, so nothing is
  * blended across shots. The last input frame is yielded `factor` times so
  * that the output lasts as long as the input: N frames in, factor x N out.
+ * Up to `interpolator.concurrency` pairs (default 1) are interpolated at
+ * once, ahead of the frames being yielded, so memory stays bounded.
  * Yielded frames are shared, never modified: do not write into them.
  */
 export async function* interpolateStream(
@@ -105,21 +107,35 @@ export async function* interpolateStream(
   const { interpolator, factor, sceneCut } = options;
   const stats = options.stats ?? createStats();
   const levels = levelsOf(factor);
+  const depth = Math.max(1, interpolator.concurrency ?? 1);
   const isCut = createCutDetector(sceneCut);
+  const pending: { prev: Frame; between: Promise<Frame[]> }[] = [];
   let prev: Frame | undefined;
   for await (const next of frames) {
     stats.framesIn++;
     const cut = isCut(next);
     if (prev) {
-      yield prev;
       if (cut) {
         stats.sceneCuts++;
-        yield* repeat(prev, factor - 1);
-      } else {
-        yield* await midpointFrames(interpolator, prev, next, levels);
+      }
+      const between = cut
+        ? Promise.resolve([...repeat(prev, factor - 1)])
+        : midpointFrames(interpolator, prev, next, levels);
+      // Awaited below in order; until then a failure must not count as
+      // an unhandled rejection.
+      between.catch(() => undefined);
+      pending.push({ prev, between });
+      if (pending.length >= depth) {
+        const head = pending.shift() as (typeof pending)[number];
+        yield head.prev;
+        yield* await head.between;
       }
     }
     prev = next;
+  }
+  for (const { prev: earlier, between } of pending) {
+    yield earlier;
+    yield* await between;
   }
   if (prev) {
     yield* repeat(prev, factor);

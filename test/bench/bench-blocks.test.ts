@@ -18,7 +18,9 @@ describe('runUpconvertBlock', () => {
         config, box, dir, { seconds: 0.5, psnrSamples: 2 });
 
       expect(block.psnrSamples).toBe(2);
-      for (const value of [block.modelFps, block.minterpolateFps,
+      expect(block.threads).toBeGreaterThanOrEqual(1);
+      for (const value of [block.modelFps, block.modelFpsOneThread,
+        block.minterpolateFps,
         block.modelPsnr, block.minterpolatePsnr]) {
         expect(Number.isFinite(value)).toBe(true);
         expect(value).toBeGreaterThan(0);

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import {
   mkdirSync,
   readdirSync,
@@ -118,6 +119,33 @@ describe('fruc upconvert', () => {
     expect(result.stdout).toMatch(/3 -> 12 frames.*method model:ckpt-tiny/);
     expect(readdirSync(out).filter((n) => n.endsWith('.png'))).toHaveLength(12);
   });
+
+  it('--threads 2 on wasm writes the frames one thread writes', async () => {
+    const checkpoint = join(dir, 'ckpt-random');
+    const config = { width: 4, levels: 2 };
+    const generator = createGenerator(config);
+    generator.setWeights(generator.getWeights().map((w, i) =>
+      tf.randomNormal(w.shape, 0, 0.2, 'float32', 3 + i)));
+    await saveCheckpoint(checkpoint, { generator, config, step: 0 });
+    const input = testsrcFolder(join(dir, 'threads-in'), {
+      size: '97x61', frames: 9,
+    });
+    const frames = (out: string) => readdirSync(out).filter(
+      (n) => n.endsWith('.png')).sort().map(
+      (n) => readFileSync(join(out, n)).toString('base64'));
+
+    const one = runCli(['upconvert', input, join(dir, 'threads-1'),
+      '--checkpoint', checkpoint, '--backend', 'wasm', '--threads', '1']);
+    const two = runCli(['upconvert', input, join(dir, 'threads-2'),
+      '--checkpoint', checkpoint, '--backend', 'wasm', '--threads', '2']);
+
+    expect(one.status).toBe(0);
+    expect(two.status).toBe(0);
+    expect(two.stderr).toMatch(/in 2 worker threads/);
+    const written = frames(join(dir, 'threads-2'));
+    expect(written).toHaveLength(18);
+    expect(written).toEqual(frames(join(dir, 'threads-1')));
+  }, 240_000);
 
   it('when interrupted with Ctrl-C then it removes the partial output', async () => {
     const outDir = join(dir, 'interrupted');
