@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
+import { concatWasm } from './concat.ts';
 import {
   conv2DBackpropFilterWasm,
   type Conv2DBackpropFilterAttrs,
@@ -13,8 +14,10 @@ import {
   type Conv2DBackpropInputAttrs,
 } from './conv2d-backprop-input.ts';
 import { registerDepthToSpaceGradient } from './depth-to-space-grad.ts';
+import { KernelUnavailableError } from './errors.ts';
 import { resizeBilinearGradWasm } from './resize-bilinear-grad.ts';
 import { unsortedSegmentSumWasm } from './unsorted-segment-sum.ts';
+import { registerWarpKernels } from './warp-bilinear.ts';
 
 type TensorInfo = tf.TensorInfo;
 
@@ -24,13 +27,15 @@ type TensorInfo = tf.TensorInfo;
  * `UnsortedSegmentSum` (the gradient of gather), its
  * `Conv2DBackpropInput` (also the forward pass of conv2dTranspose) runs at a
  * sixth of the speed of its conv2d, and its `ResizeBilinearGrad` ignores
- * `halfPixelCenters`; these replace or add them.
+ * `halfPixelCenters`, and its `Concat` copies channel-wise concatenations
+ * one pixel at a time; these replace or add them.
  */
 export const WASM_KERNEL_NAMES = [
   'Conv2DBackpropFilter',
   'Conv2DBackpropInput',
   'UnsortedSegmentSum',
   'ResizeBilinearGrad',
+  'Concat',
 ] as const;
 
 let registered = false;
@@ -93,7 +98,25 @@ export function registerWasmKernels(): void {
     }),
   );
 
+  // The stock concat stays for strings and mixed dtypes.
+  const stockConcat = tf.getKernel('Concat', 'wasm');
+  replaceKernel('Concat', (args) => {
+    const out = concatWasm({
+      inputs: args.inputs as unknown as TensorInfo[],
+      backend: args.backend as BackendWasm,
+      attrs: args.attrs as unknown as { axis: number | number[] },
+    });
+    if (out !== undefined) {
+      return out;
+    }
+    if (stockConcat === undefined) {
+      throw new KernelUnavailableError('Concat');
+    }
+    return stockConcat.kernelFunc(args);
+  });
+
   registerDepthToSpaceGradient();
+  registerWarpKernels();
 }
 
 function replaceKernel(kernelName: string, kernelFunc: tf.KernelFunc): void {

@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 
+import {
+  hasWarpKernels,
+  WARP_BILINEAR,
+  WARP_BILINEAR_FLOW_GRAD,
+} from '../../kernels/warp-bilinear.ts';
+
 /** Pixel coordinates `(x, y)` of every pixel, `[1, height, width, 2]`. */
 function pixelGrid(height: number, width: number): tf.Tensor4D {
   const values = new Float32Array(height * width * 2);
@@ -127,6 +133,47 @@ export function backwardWarp(
     );
   }
 
+  if (hasWarpKernels()) {
+    return warpWithKernels(image, flow);
+  }
+  return warpComposite(image, flow);
+}
+
+/** {@link backwardWarp} through the project's warp kernels (wasm, cpu). */
+function warpWithKernels(image: tf.Tensor4D, flow: tf.Tensor4D): tf.Tensor4D {
+  const warp = tf.customGrad<tf.Tensor4D>((...args) => {
+    const flowIn = args[0] as tf.Tensor4D;
+    const save = args[1] as tf.GradSaveFunc;
+    const imageIn =
+      image.dtype === 'float32' ? image : tf.cast(image, 'float32');
+    save([imageIn, flowIn]);
+    const value = tf.engine().runKernel(WARP_BILINEAR, {
+      image: imageIn,
+      flow: flowIn,
+    }) as tf.Tensor4D;
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) =>
+        tf.engine().runKernel(WARP_BILINEAR_FLOW_GRAD, {
+          image: saved[0],
+          flow: saved[1],
+          dy,
+        }) as tf.Tensor4D,
+    };
+  });
+  return warp(flow) as tf.Tensor4D;
+}
+
+/**
+ * {@link backwardWarp} from stock ops (CropAndResize), for backends
+ * without the warp kernels. Exported for the tests that check both forms
+ * agree.
+ */
+export function warpComposite(
+  image: tf.Tensor4D,
+  flow: tf.Tensor4D,
+): tf.Tensor4D {
+  const [, height, width] = image.shape;
   const warp = tf.customGrad<tf.Tensor4D>((...args) => {
     const flowIn = args[0] as tf.Tensor4D;
     const save = args[1] as tf.GradSaveFunc;
