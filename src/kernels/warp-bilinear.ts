@@ -59,6 +59,10 @@ function locate(
   out.i11 = base + y1 * width + x1;
 }
 
+// The two kernels below repeat their pixel loop rather than share one
+// that takes a callback: the shared form measured 1.3x (warp) to 1.5x
+// (gradient) slower on 640x480.
+
 /**
  * Bilinear backward warp: `out[b, y, x] = image[b]` sampled at
  * `(x + flow[b, y, x, 0], y + flow[b, y, x, 1])`, the point clamped to the
