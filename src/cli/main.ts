@@ -9,6 +9,7 @@ import { createExtractCommand } from './extract-command.ts';
 import { createTrainCommand } from './train-command.ts';
 import { createUpconvertCommand } from './upconvert-command.ts';
 import { LOG_LEVEL_OPTION, addOptions } from './options.ts';
+import { describeSystemError, oneLine } from './system-errors.ts';
 
 /** One-line `fruc: error: ...` messages, suggestions, no process.exit. */
 function configureErrors(command: Command): Command {
@@ -59,8 +60,13 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? 0 : 2;
     }
     if (err instanceof FrucError) {
-      process.stderr.write(`fruc: error: ${err.message}\n`);
+      process.stderr.write(`fruc: error: ${oneLine(err.message)}\n`);
       return err.exitCode;
+    }
+    const systemMessage = describeSystemError(err);
+    if (systemMessage !== undefined) {
+      process.stderr.write(`fruc: error: ${systemMessage}\n`);
+      return 1;
     }
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(
