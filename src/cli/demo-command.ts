@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 
 import { formatSummary as formatExtractSummary } from '../data/manifest.ts';
-import { DEFAULT_CHECKPOINT, runDemo } from '../demo/run-demo.ts';
+import { runDemo } from '../demo/run-demo.ts';
 import { formatResultsTable } from '../eval/report-table.ts';
 import { formatSummary as formatUpconvertSummary } from '../video/upconvert.ts';
 import { BACKEND_OPTION, addOptions, intInRange, type OptionSpec } from './options.ts';
@@ -22,7 +22,7 @@ const DEMO_OPTIONS: OptionSpec[] = [
   {
     flags: '--checkpoint <dir>',
     description:
-      `generator checkpoint to demonstrate (default: ${DEFAULT_CHECKPOINT} ` +
+      'generator checkpoint to demonstrate (default: checkpoints/default ' +
       'when it exists, else the blend baseline)',
   },
   {

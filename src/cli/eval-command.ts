@@ -3,7 +3,11 @@ import { Command } from 'commander';
 import type { BackendChoice } from '../backend/select-backend.ts';
 import { UsageError } from '../errors.ts';
 import { formatResultsTable } from '../eval/report-table.ts';
-import { DEFAULT_CROP_SIZE, runEval } from '../eval/run-eval.ts';
+import {
+  DEFAULT_CROP_SIZE,
+  defaultMethods,
+  runEval,
+} from '../eval/run-eval.ts';
 import {
   BACKEND_OPTION,
   OVERWRITE_OPTION,
@@ -16,9 +20,10 @@ const EVAL_OPTIONS: OptionSpec[] = [
   {
     flags: '--methods <list>',
     description:
-      'comma-separated methods: repeat, blend, minterpolate, or the path ' +
-      'of a checkpoint folder',
-    defaultValue: 'repeat,blend,minterpolate',
+      'comma-separated methods: repeat, blend, minterpolate, default (the ' +
+      'shipped generator, checkpoints/default) or the path of a ' +
+      'checkpoint folder (default: the baselines, and default where it ' +
+      'ships)',
   },
   {
     flags: '-o, --out <dir>',
@@ -44,7 +49,7 @@ const EVAL_OPTIONS: OptionSpec[] = [
 ];
 
 interface EvalFlags {
-  methods: string;
+  methods?: string;
   out?: string;
   maxSamples?: number;
   cropSize: number;
@@ -72,7 +77,7 @@ export function createEvalCommand(): Command {
     }
     const results = await runEval({
       data,
-      methods: flags.methods.split(','),
+      methods: flags.methods?.split(',') ?? defaultMethods(),
       out: flags.out,
       overwrite: flags.overwrite ?? false,
       maxSamples: flags.maxSamples,

@@ -14,6 +14,10 @@ import { InputMissingError } from '../errors.ts';
 import type { EvalResults } from '../eval/evaluate.ts';
 import { runEval } from '../eval/run-eval.ts';
 import { createBlendInterpolator } from '../models/baselines.ts';
+import {
+  DEFAULT_CHECKPOINT,
+  findDefaultCheckpoint,
+} from '../models/default-checkpoint.ts';
 import type { Interpolator } from '../models/interpolator.ts';
 import { loadInferenceInterpolator } from '../models/load-interpolator.ts';
 import { writeAtomically } from '../util/atomic.ts';
@@ -41,7 +45,7 @@ export interface DemoOptions {
 }
 
 /** Default checkpoint, used when it exists and no other is given. */
-export const DEFAULT_CHECKPOINT = 'checkpoints/default';
+export { DEFAULT_CHECKPOINT };
 
 /** Everything the demo produced, for the closing summary. */
 export interface DemoResult {
@@ -58,8 +62,7 @@ function findCheckpoint(options: DemoOptions): string | undefined {
   if (options.checkpoint) {
     return options.checkpoint;
   }
-  const fallback = resolve(DEFAULT_CHECKPOINT);
-  return existsSync(join(fallback, 'checkpoint.json')) ? fallback : undefined;
+  return findDefaultCheckpoint();
 }
 
 async function createUpconverter(

@@ -9,7 +9,8 @@ export class UnknownMethodError extends FrucError {
     super(
       'FRUC_UNKNOWN_METHOD',
       `unknown method "${name}"; valid methods are ` +
-        `${BASELINE_METHODS.join(', ')} or the path of a checkpoint folder.`,
+        `${BASELINE_METHODS.join(', ')}, default (the shipped generator) ` +
+        'or the path of a checkpoint folder.',
       2,
     );
     this.name = 'UnknownMethodError';

@@ -11,6 +11,12 @@ import {
   createBlendInterpolator,
   createRepeatInterpolator,
 } from '../models/baselines.ts';
+import { UsageError } from '../errors.ts';
+import {
+  DEFAULT_CHECKPOINT,
+  DEFAULT_METHOD,
+  findDefaultCheckpoint,
+} from '../models/default-checkpoint.ts';
 import type { Interpolator } from '../models/interpolator.ts';
 import { createMinterpolateInterpolator } from '../models/minterpolate.ts';
 import { checkDestination, writeAtomically } from '../util/atomic.ts';
@@ -58,13 +64,42 @@ export type MethodSpec =
   | { kind: 'baseline'; name: (typeof BASELINE_METHODS)[number] }
   | { kind: 'checkpoint'; path: string };
 
-/** Checks `--methods` entries; unknown names throw before any work. */
+/** The shipped generator, or a usage error where it is missing. */
+function requireDefaultCheckpoint(): string {
+  const found = findDefaultCheckpoint();
+  if (found === undefined) {
+    throw new UsageError(
+      `eval: method '${DEFAULT_METHOD}' is the shipped generator, but ` +
+        `${DEFAULT_CHECKPOINT} holds none; pass a checkpoint folder instead.`,
+    );
+  }
+  return found;
+}
+
+/**
+ * `--methods` when none are given: the baselines, and the shipped
+ * generator where it exists.
+ */
+export function defaultMethods(
+  shipped: string | undefined = findDefaultCheckpoint(),
+): string[] {
+  const baselines = [...BASELINE_METHODS];
+  return shipped ? [...baselines, DEFAULT_METHOD] : baselines;
+}
+
+/**
+ * Checks `--methods` entries (`default` is the shipped generator);
+ * unknown names throw before any work.
+ */
 export function parseMethodSpecs(names: string[]): MethodSpec[] {
   return names.map((raw) => {
     const name = raw.trim();
     const baseline = BASELINE_METHODS.find((b) => b === name);
     if (baseline) {
       return { kind: 'baseline', name: baseline };
+    }
+    if (name === DEFAULT_METHOD) {
+      return { kind: 'checkpoint', path: requireDefaultCheckpoint() };
     }
     if (name !== '' && existsSync(name) && statSync(name).isDirectory()) {
       return { kind: 'checkpoint', path: resolve(name) };

@@ -19,7 +19,7 @@ export const REPO_ROOT = resolve(
   fileURLToPath(new URL('../..', import.meta.url)));
 
 /** Shipped settings: `pipelines/configs/<name>.json`. */
-export const SETTING_NAMES = ['small', 'full'] as const;
+export const SETTING_NAMES = ['small', 'full', 'default'] as const;
 
 /** Any JSON object; deep-merged into every training config. */
 const overridesSchema = z.record(z.string(), z.unknown()).default({});

@@ -181,7 +181,8 @@ describe('fruc eval', () => {
       expect(result.status).toBe(2);
       expect(result.stderr).toBe(
         'fruc: error: unknown method "flow"; valid methods are repeat, ' +
-          'blend, minterpolate or the path of a checkpoint folder.\n');
+          'blend, minterpolate, default (the shipped generator) or the path ' +
+          'of a checkpoint folder.\n');
     });
 
     it('rejects a method folder that is not a checkpoint', async () => {
