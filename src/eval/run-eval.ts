@@ -153,9 +153,11 @@ async function createMethods(
     used.add(candidate);
     return candidate;
   };
-  const started = specs.some((s) => s.kind === 'checkpoint')
-    ? await selectBackend(backend)
-    : null;
+  // A backend named on the command line is started even for baselines
+  // only, so `--backend tensorflow-gpu` checks that it loads.
+  const needed = backend !== 'auto' ||
+    specs.some((s) => s.kind === 'checkpoint');
+  const started = needed ? await selectBackend(backend) : null;
   for (const spec of specs) {
     if (spec.kind === 'baseline') {
       const label = unique(spec.name);

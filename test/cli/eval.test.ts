@@ -106,6 +106,19 @@ describe('fruc eval', () => {
       'frame-000001-gt.png');
   });
 
+  it('starts a backend named with --backend even for baselines only', () => {
+    const out = join(temp.dir, 'named-backend');
+
+    const result = runCli(['eval', sharedData('ucf101-triplets'),
+      '--methods', 'blend', '--max-samples', '1', '--backend', 'cpu',
+      '--out', out]);
+
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain('TensorFlow.js backend: cpu');
+    const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+    expect(run.backend).toBe('cpu');
+  });
+
   it('evaluates a checkpoint link beside the baselines, noting its target',
     async () => {
       const checkpoints = join(temp.dir, 'run', 'checkpoints');
