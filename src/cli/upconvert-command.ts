@@ -15,6 +15,7 @@ import type { Interpolator } from '../models/interpolator.ts';
 import { checkDestination } from '../util/atomic.ts';
 import { checkOutputPath, isFolderOutput } from '../video/frame-sink.ts';
 import { parseFrameRate, type FrameRate } from '../video/ffmpeg.ts';
+import { checkOutputIsNotInput } from '../video/same-file.ts';
 import { DEFAULT_SCENE_CUT } from '../video/scene-cut.ts';
 import { formatSummary, upconvert } from '../video/upconvert.ts';
 import {
@@ -162,6 +163,7 @@ function checkPaths(input: string, output: string, flags: UpconvertFlags) {
     );
   }
   checkOutputPath(output);
+  checkOutputIsNotInput(input, output);
   checkDestination(output.replace(/\/+$/, ''), flags.overwrite ?? false,
     isFolderOutput(output) ? 'folder' : 'file');
   if (flags.checkpoint && !existsSync(flags.checkpoint)) {

@@ -50,3 +50,21 @@ export class StreamCopyError extends FrucError {
     this.name = 'StreamCopyError';
   }
 }
+
+/**
+ * The output path names the input itself (through another relative path,
+ * a symbolic or a hard link) or a folder holding it: writing the output
+ * would replace or delete the source.
+ */
+export class OutputIsInputError extends FrucError {
+  constructor(output: string, input: string, holds: boolean) {
+    super(
+      'FRUC_OUTPUT_IS_INPUT',
+      `${output} ${holds ? 'holds' : 'is'} the input ${input}; writing ` +
+        'there would destroy the source, even with --overwrite, so choose ' +
+        'another output path.',
+      2,
+    );
+    this.name = 'OutputIsInputError';
+  }
+}

@@ -19,6 +19,7 @@ import { fpsValue, type FrameRate } from './ffmpeg.ts';
 import { isFolderOutput, openFrameSink, type FrameSink } from './frame-sink.ts';
 import { openFrameSource, type FrameSource } from './frame-source.ts';
 import { minterpolateStream } from './minterpolate-filter.ts';
+import { checkOutputIsNotInput } from './same-file.ts';
 import { DEFAULT_SCENE_CUT, type SceneCutOptions } from './scene-cut.ts';
 import {
   createStats,
@@ -93,7 +94,8 @@ function frameStream(
  * Up-converts `inPath` (a video file or a folder of PNG frames) into
  * `outPath` (a video file, or a folder of PNG frames when the path has no
  * extension). The output is written under a temporary name and renamed
- * when complete; on any failure, or Ctrl-C, nothing is left behind.
+ * when complete; on any failure, or Ctrl-C, nothing is left behind. An
+ * output that is the input itself is refused.
  */
 export async function upconvert(
   inPath: string,
@@ -103,6 +105,7 @@ export async function upconvert(
   const startedAt = performance.now();
   const logger = getLogger();
   const overwrite = options.overwrite ?? false;
+  checkOutputIsNotInput(inPath, outPath);
   checkDestination(outPath.replace(/\/+$/, ''), overwrite,
     isFolderOutput(outPath) ? 'folder' : 'file');
 

@@ -4,6 +4,7 @@ import {
   readdirSync,
   readFileSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { spawn } from 'node:child_process';
@@ -23,6 +24,7 @@ import {
   ffmpeg,
   probe,
   probeVideoStream,
+  testsrcClip,
   testsrcFolder,
 } from '../video/upconvert-fixtures.ts';
 
@@ -276,6 +278,40 @@ describe('fruc upconvert', () => {
       expect(readFileSync(taken).equals(before)).toBe(true);
       expect(statSync(taken).mtimeMs).toBe(mtime);
       expectNothingLeft();
+    });
+
+    it('the input itself as output, by any path, even with --overwrite', () => {
+      const small = testsrcClip(join(dir, 'small.mp4'), {
+        size: '32x24', rate: 10, frames: 3,
+      });
+      symlinkSync(small, join(dir, 'small-link.mp4'));
+      const before = readFileSync(small);
+      const mtime = statSync(small).mtimeMs;
+
+      for (const out of ['small.mp4', './bad-out/../small.mp4',
+        'small-link.mp4']) {
+        const result = runCli(['upconvert', 'small.mp4', out, '--overwrite'],
+          { cwd: dir, timeoutMs: 60_000 });
+
+        expect(result.status).toBe(2);
+        expectOneLineError(result,
+          /is the input small\.mp4; writing there would destroy the source/);
+      }
+      expect(readFileSync(small).equals(before)).toBe(true);
+      expect(statSync(small).mtimeMs).toBe(mtime);
+      expect(readdirSync(dir).filter((n) => n.includes('partial')))
+        .toEqual([]);
+    });
+
+    it('a frames folder as both input and output', () => {
+      const frames = testsrcFolder(join(dir, 'both-ways'), {
+        size: '16x16', frames: 3,
+      });
+
+      const result = run([frames, frames, '--overwrite']);
+
+      expectOneLineError(result, /both-ways is the input/);
+      expect(readdirSync(frames)).toHaveLength(3);
     });
 
     it('a bad --factor', () => {
