@@ -1,37 +1,25 @@
 /**
- * The one module that talks to ffmpeg. Commands are built with fluent-ffmpeg
- * (upstream is archived), so everything else in the project goes through
- * the functions here and the library stays replaceable.
+ * The one module that runs ffmpeg (`probe.ts` runs ffprobe). Commands are
+ * built with fluent-ffmpeg (upstream is archived), so everything else in
+ * the project goes through the functions here and the library stays
+ * replaceable.
  */
-import { existsSync, statSync } from 'node:fs';
 import { PassThrough, type Readable } from 'node:stream';
 
 import ffmpeg from 'fluent-ffmpeg';
 
-import { InputMissingError } from '../errors.ts';
-import { FfmpegFailedError, NotAVideoError } from './errors.ts';
+import { FfmpegFailedError } from './errors.ts';
 import { getToolPath } from './ffmpeg-paths.ts';
+import type { FrameRate } from './frame-rate.ts';
 
-/** A rational frame rate, e.g. 30000/1001. */
-export interface FrameRate {
-  num: number;
-  den: number;
-}
-
-/** What the project needs to know about a video file. */
-export interface VideoInfo {
-  path: string;
-  width: number;
-  height: number;
-  /** The video stream's nominal (r_frame_rate) frame rate. */
-  fps: FrameRate;
-  /** Duration of the container in seconds (0 when unknown). */
-  durationSec: number;
-  /** Frame count from the container, or estimated from duration x fps. */
-  frameCount: number;
-  audioStreams: number;
-  subtitleStreams: number;
-}
+export {
+  fpsValue,
+  parseFrameRate,
+  rateText,
+  type FrameRate,
+} from './frame-rate.ts';
+export { probeVideo } from './probe.ts';
+export type { ExtraStream, VideoInfo } from './video-info.ts';
 
 function configured(): ffmpeg.FfmpegCommand {
   const command = ffmpeg();
@@ -57,69 +45,6 @@ function rawRgbInput(
     ]);
 }
 
-/** Parses `30000/1001` or `25` into a reduced rational. */
-export function parseFrameRate(text: string | undefined): FrameRate {
-  const [n, d = '1'] = (text ?? '').split('/');
-  const num = Number(n);
-  const den = Number(d);
-  if (!Number.isFinite(num) || !Number.isFinite(den) || num <= 0 || den <= 0) {
-    return { num: 0, den: 1 };
-  }
-  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-  const g = gcd(num, den);
-  return { num: num / g, den: den / g };
-}
-
-/** `fps` as a number. */
-export function fpsValue(fps: FrameRate): number {
-  return fps.num / fps.den;
-}
-
-/** Probes a video file; throws one clear error for anything unusable. */
-export async function probeVideo(path: string): Promise<VideoInfo> {
-  if (!existsSync(path)) {
-    throw new InputMissingError(path, 'video');
-  }
-  if (statSync(path).isDirectory()) {
-    throw new NotAVideoError(path, 'is a folder with no frames or videos');
-  }
-  const data = await new Promise<ffmpeg.FfprobeData>((resolve, reject) => {
-    configured()
-      .input(path)
-      .ffprobe((err: unknown, result: ffmpeg.FfprobeData) => {
-        if (err) {
-          reject(new NotAVideoError(path, 'is not a video ffmpeg can read'));
-        } else {
-          resolve(result);
-        }
-      });
-  });
-  const video = data.streams.find((s) => s.codec_type === 'video');
-  if (!video || !video.width || !video.height) {
-    throw new NotAVideoError(path, 'has no video stream');
-  }
-  const fps = parseFrameRate(video.r_frame_rate);
-  if (fps.num === 0) {
-    throw new NotAVideoError(path, 'has a video stream with no frame rate');
-  }
-  const durationSec = Number(data.format.duration) || Number(video.duration) || 0;
-  const counted = Number(video.nb_frames);
-  const frameCount = Number.isFinite(counted) && counted > 0
-    ? counted
-    : Math.round(durationSec * fpsValue(fps));
-  return {
-    path,
-    width: video.width,
-    height: video.height,
-    fps,
-    durationSec,
-    frameCount,
-    audioStreams: data.streams.filter((s) => s.codec_type === 'audio').length,
-    subtitleStreams: data.streams.filter((s) => s.codec_type === 'subtitle')
-      .length,
-  };
-}
-
 /** A running ffmpeg process with its stdout and a promise of its end. */
 export interface FfmpegRun {
   stdout: Readable;
@@ -133,18 +58,31 @@ export interface DecodeOptions {
   filters?: string[];
   /** Stop after this many frames. */
   maxFrames?: number;
+  /**
+   * Output frames at this constant rate, repeating (or dropping) frames
+   * where the timestamps say (`-vsync cfr`); for variable-rate input.
+   */
+  constantRate?: FrameRate;
 }
 
 /**
  * Decodes the first video stream of `path` to packed rgb24 on a pipe, one
- * frame after another, at the stream's own timestamps (no duplication).
+ * frame after another: by default every decoded frame once (no
+ * duplication). Frames keep their stored size and orientation
+ * (`-noautorotate`): a display rotation is metadata the caller carries.
  */
 export function decodeRgb(
   path: string,
   options: DecodeOptions = {},
 ): FfmpegRun {
-  const command = configured().input(path);
-  const outputOptions = ['-map 0:v:0', '-vsync 0', '-an', '-sn'];
+  const command = configured().input(path).inputOptions('-noautorotate');
+  const rate = options.constantRate;
+  const outputOptions = [
+    '-map 0:v:0',
+    ...(rate ? ['-vsync cfr', `-r ${rate.num}/${rate.den}`] : ['-vsync 0']),
+    '-an',
+    '-sn',
+  ];
   if (options.filters && options.filters.length > 0) {
     outputOptions.push(`-vf ${options.filters.join(',')}`);
   }

@@ -12,7 +12,9 @@ import {
   tempPathFor,
 } from '../util/atomic.ts';
 import { removeOnInterrupt } from '../util/interrupt.ts';
+import { getLogger } from '../util/logger.ts';
 import { encodeRgb, type FrameRate } from './ffmpeg.ts';
+import { recordRotation } from './record-rotation.ts';
 
 /** Where frames go: a video file or a folder of PNG files. */
 export interface FrameSink {
@@ -33,6 +35,12 @@ export interface SinkOptions {
   overwrite: boolean;
   /** For video outputs: copy audio and subtitle streams from this file. */
   copyStreamsFrom?: string;
+  /**
+   * For .mp4, .m4v and .mov outputs: display rotation in degrees
+   * counterclockwise to record, as the input's (frames are written as
+   * given). Other outputs cannot record it; see {@link canRecordRotation}.
+   */
+  rotation?: number;
 }
 
 /** A path without an extension is a folder of frames; otherwise a video. */
@@ -47,6 +55,15 @@ const CONTAINERS: Record<string, string> = {
   '.mkv': 'matroska',
   '.avi': 'avi',
 };
+
+/** Containers in which fruc records a display rotation. */
+const ROTATING_FORMATS = new Set(['mp4', 'mov']);
+
+/** True when an output at `path` can record a display rotation. */
+export function canRecordRotation(path: string): boolean {
+  const format = CONTAINERS[extname(path).toLowerCase()];
+  return !isFolderOutput(path) && ROTATING_FORMATS.has(format);
+}
 
 /**
  * Throws unless `path` is a folder path or names a container that holds
@@ -166,6 +183,15 @@ async function openVideoSink(
     async close() {
       source.end();
       await encoder.done;
+      const rotation = options.rotation ?? 0;
+      if (rotation !== 0 && ROTATING_FORMATS.has(format) &&
+        !(await recordRotation(temp, format, rotation))) {
+        getLogger().warn(
+          `this ffmpeg could not record the input's rotation of ` +
+            `${rotation} degrees on ${finalPath}; players will show its ` +
+            'frames unrotated',
+        );
+      }
       await moveIntoPlace(temp, finalPath, options.overwrite);
     },
     async abort() {

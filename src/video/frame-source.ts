@@ -5,14 +5,16 @@ import { extname, join } from 'node:path';
 import { InputMissingError } from '../errors.ts';
 import type { Frame } from '../image/frame.ts';
 import { readPng } from '../image/png-io.ts';
+import { getLogger } from '../util/logger.ts';
 import { NotAVideoError } from './errors.ts';
-import { splitRawFrames } from './raw-frames.ts';
 import {
   decodeRgb,
   probeVideo,
   type FrameRate,
   type VideoInfo,
 } from './ffmpeg.ts';
+import { describeCountMismatch, describeFilledGaps } from './frame-count.ts';
+import { splitRawFrames } from './raw-frames.ts';
 
 /** Frame rate assumed for a folder of frames unless the caller gives one. */
 export const DEFAULT_FOLDER_FPS: FrameRate = { num: 24, den: 1 };
@@ -24,7 +26,10 @@ export interface FrameSource {
   width: number;
   height: number;
   fps: FrameRate;
-  /** Exact for folders; from the container (may be an estimate) for videos. */
+  /**
+   * Exact for folders; for videos, what the container lists or the
+   * duration implies (an estimate).
+   */
   frameCount: number;
   /** ffprobe's view of the file; absent for folders. */
   video?: VideoInfo;
@@ -41,10 +46,29 @@ export async function listPngFrames(path: string): Promise<string[]> {
     .map((n) => join(path, n));
 }
 
-/** Opens a video file or a folder of PNG frames. */
+/** Options of {@link openFrameSource}. */
+export interface FrameSourceOptions {
+  /** Frame rate of a folder of PNG frames; default 24. */
+  folderFps?: FrameRate;
+  /**
+   * What the frames become, as the frame-count warning names it
+   * ("... so the output lasts N s instead of M s"); default
+   * `the video read`.
+   */
+  product?: string;
+}
+
+/**
+ * Opens a video file or a folder of PNG frames. Video frames are read as
+ * stored, whatever the display rotation (`video.rotation`). A video of
+ * variable frame rate is read at its nominal rate with frames repeated
+ * into the gaps (see `planFrameCount`), which is logged as a warning; so
+ * is a full read that gives a number of frames the duration does not
+ * imply.
+ */
 export async function openFrameSource(
   path: string,
-  options: { folderFps?: FrameRate } = {},
+  options: FrameSourceOptions = {},
 ): Promise<FrameSource> {
   if (!existsSync(path)) {
     throw new InputMissingError(path);
@@ -53,6 +77,10 @@ export async function openFrameSource(
     return openFolder(path, options.folderFps ?? DEFAULT_FOLDER_FPS);
   }
   const video = await probeVideo(path);
+  if (video.plan.fillGaps) {
+    getLogger().warn(describeFilledGaps(video));
+  }
+  const product = options.product ?? 'the video read';
   return {
     kind: 'video',
     path,
@@ -61,7 +89,7 @@ export async function openFrameSource(
     fps: video.fps,
     frameCount: video.frameCount,
     video,
-    frames: (opts = {}) => decodeVideo(video, opts.maxFrames),
+    frames: (opts = {}) => decodeVideo(video, product, opts.maxFrames),
   };
 }
 
@@ -104,18 +132,35 @@ async function openFolder(path: string, fps: FrameRate): Promise<FrameSource> {
 
 async function* decodeVideo(
   video: VideoInfo,
+  product: string,
   maxFrames?: number,
 ): AsyncGenerator<Frame> {
-  const run = decodeRgb(video.path, { maxFrames });
+  const run = decodeRgb(video.path, {
+    maxFrames,
+    constantRate: video.plan.fillGaps ? video.fps : undefined,
+  });
   let finished = false;
+  let decoded = 0;
   try {
-    yield* splitRawFrames(run.stdout, video.width, video.height);
+    for await (const frame of splitRawFrames(
+      run.stdout, video.width, video.height)) {
+      decoded++;
+      yield frame;
+    }
     await run.done;
     finished = true;
   } finally {
     if (!finished) {
       run.kill();
       await run.done.catch(() => undefined);
+    }
+  }
+
+  // Only a read of the whole stream says how long it is.
+  if (maxFrames === undefined || decoded < maxFrames) {
+    const mismatch = describeCountMismatch(video, decoded, product);
+    if (mismatch) {
+      getLogger().warn(mismatch);
     }
   }
 }

@@ -15,8 +15,13 @@ import {
   NotAVideoError,
   StreamCopyError,
 } from './errors.ts';
-import { fpsValue, type FrameRate } from './ffmpeg.ts';
-import { isFolderOutput, openFrameSink, type FrameSink } from './frame-sink.ts';
+import { fpsValue, rateText, type FrameRate } from './frame-rate.ts';
+import {
+  canRecordRotation,
+  isFolderOutput,
+  openFrameSink,
+  type FrameSink,
+} from './frame-sink.ts';
 import { openFrameSource, type FrameSource } from './frame-source.ts';
 import { minterpolateStream } from './minterpolate-filter.ts';
 import { checkOutputIsNotInput } from './same-file.ts';
@@ -95,7 +100,11 @@ function frameStream(
  * `outPath` (a video file, or a folder of PNG frames when the path has no
  * extension). The output is written under a temporary name and renamed
  * when complete; on any failure, or Ctrl-C, nothing is left behind. An
- * output that is the input itself is refused.
+ * output that is the input itself is refused. Frames keep their stored
+ * orientation, and a video output records the input's display rotation.
+ * A variable-rate input is read with frames repeated into its gaps so
+ * the output keeps its duration; a frame count that still does not fit
+ * the duration is logged as a warning.
  */
 export async function upconvert(
   inPath: string,
@@ -111,6 +120,7 @@ export async function upconvert(
 
   const source = await openFrameSource(inPath, {
     folderFps: options.folderFps,
+    product: 'the output',
   });
   const fpsOut = multiplyRate(source.fps, options.factor);
   const method = options.method === 'minterpolate'
@@ -130,12 +140,23 @@ export async function upconvert(
         'frames cannot hold them, so they are not copied',
     );
   }
+  const rotation = source.video?.rotation ?? 0;
+  if (rotation !== 0 && !canRecordRotation(outPath)) {
+    logger.warn(
+      `${inPath} is shown rotated by ${rotation} degrees, which ` +
+        `${isFolderOutput(outPath) ? 'a folder of frames' : 'this container'}` +
+        ` cannot record: its frames are written as stored ` +
+        `(${source.width}x${source.height}) and show unrotated; write a ` +
+        '.mp4 or .mov file to keep the rotation',
+    );
+  }
   const sink = await openFrameSink(outPath, {
     width: source.width,
     height: source.height,
     fps: fpsOut,
     overwrite,
     copyStreamsFrom: extraStreams > 0 ? inPath : undefined,
+    rotation,
   });
 
   const stats = createStats();
@@ -187,11 +208,6 @@ async function writeAll(
     await sink.write(frame);
     progress?.increment();
   }
-}
-
-/** `30000/1001` for a fractional rate, `24` for a whole one. */
-function rateText(fps: FrameRate): string {
-  return fps.den === 1 ? `${fps.num}` : `${fps.num}/${fps.den}`;
 }
 
 /**

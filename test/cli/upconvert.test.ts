@@ -23,9 +23,12 @@ import {
   davisFolder,
   ffmpeg,
   probe,
+  probeRotation,
   probeVideoStream,
+  rotatedClip,
   testsrcClip,
   testsrcFolder,
+  vfrClip,
 } from '../video/upconvert-fixtures.ts';
 
 const BOX = sharedData('videos', 'box.mp4');
@@ -84,6 +87,35 @@ describe('fruc upconvert', () => {
     expect(video.nb_read_frames).toBe('1590');
     expect(video.r_frame_rate).toBe('20/1');
     expect(Number(video.duration)).toBeCloseTo(79.5, 2);
+  });
+
+  it('a clip tagged rotate=90 keeps its stored size and its rotation', () => {
+    const { rotated } = rotatedClip(dir);
+    const out = join(dir, 'rotated-x2.mp4');
+
+    const result = runCli(['upconvert', rotated, out, '--method', 'repeat']);
+
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^upconverted 10 -> 20 frames/);
+    expect(probeRotation(rotated)).toBe(90);
+    expect(probeRotation(out)).toBe(90);
+    expect(probeVideoStream(out)).toMatchObject({
+      width: 64, height: 48, nb_read_frames: '20',
+    });
+  });
+
+  it('a variable-frame-rate clip lasts as long as its audio, with a warning', () => {
+    const input = vfrClip(join(dir, 'vfr.mp4'));
+    const out = join(dir, 'vfr-x2.mp4');
+
+    const result = runCli(['upconvert', input, out]);
+
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/WARN.*vfr\.mp4 has a variable frame rate/);
+    const streams = probe(out).streams;
+    const seconds = (type: string) =>
+      Number(streams.find((s) => s.codec_type === type)?.duration);
+    expect(Math.abs(seconds('video') - seconds('audio'))).toBeLessThan(2 / 30);
   });
 
   it('an odd-size PNG folder at --fps 25 becomes a 50 fps mp4', () => {

@@ -3,8 +3,22 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { openFrameSource } from '../../src/video/frame-source.ts';
+import type { Frame } from '../../src/image/frame.ts';
+import {
+  openFrameSource,
+  type FrameSource,
+} from '../../src/video/frame-source.ts';
 import { makeTempDir, sharedData } from '../helpers/paths.ts';
+import { withWarnings } from './capture-log.ts';
+import { rotatedClip, vfrClip } from './upconvert-fixtures.ts';
+
+async function readAll(source: FrameSource): Promise<Frame[]> {
+  const frames: Frame[] = [];
+  for await (const frame of source.frames()) {
+    frames.push(frame);
+  }
+  return frames;
+}
 
 describe('openFrameSource', () => {
   const temp = makeTempDir();
@@ -23,6 +37,43 @@ describe('openFrameSource', () => {
     expect(frames).toHaveLength(5);
     expect(frames[0].data.length).toBe(640 * 480 * 3);
     expect(frames[0].data).not.toEqual(frames[4].data);
+  });
+
+  it('reads a rotated video as stored: the frames of its unrotated copy', async () => {
+    const { plain, rotated } = rotatedClip(temp.dir);
+
+    const upright = await readAll(await openFrameSource(plain));
+    const source = await openFrameSource(rotated);
+    const turned = await readAll(source);
+
+    expect([source.width, source.height]).toEqual([64, 48]);
+    expect(turned).toHaveLength(10);
+    turned.forEach((frame, i) => {
+      expect([frame.width, frame.height]).toEqual([64, 48]);
+      expect(Buffer.from(frame.data).equals(Buffer.from(upright[i].data)))
+        .toBe(true);
+    });
+    expect(source.video?.rotation).toBe(90);
+  });
+
+  it('repeats frames into the gaps of a variable-frame-rate video', async () => {
+    const path = vfrClip(join(temp.dir, 'vfr.mp4'));
+
+    const { result: frames, log } = await withWarnings(async () =>
+      readAll(await openFrameSource(path)));
+
+    // 4 s at 30 fps, though the file holds 80 frames.
+    expect(Math.abs(frames.length - 120)).toBeLessThanOrEqual(1);
+    expect(log).toMatch(/vfr\.mp4 has a variable frame rate: 80 frames/);
+  });
+
+  it('reads a constant-rate video without a frame-count warning', async () => {
+    const { log } = await withWarnings(async () => {
+      const source = await openFrameSource(sharedData('videos', 'box.mp4'));
+      return (await readAll(source)).length;
+    });
+
+    expect(log).toBe('');
   });
 
   it('reads a folder of PNG frames in natural order, odd sizes included', async () => {

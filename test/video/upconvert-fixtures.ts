@@ -140,3 +140,66 @@ export function subtitledClip(dir: string): string {
   ]);
   return path;
 }
+
+/**
+ * A 1 s 64x48 clip at 10 fps with a sine track (`plain`), and a stream
+ * copy of it tagged `rotate=90` (`rotated`), as a phone writes a portrait
+ * clip: the same stored frames, shown turned by the display matrix.
+ */
+export function rotatedClip(dir: string): { plain: string; rotated: string } {
+  const plain = join(dir, 'upright.mp4');
+  const rotated = join(dir, 'rotated.mp4');
+  ffmpeg([
+    '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=10:duration=1',
+    '-f', 'lavfi', '-i', 'sine=duration=1',
+    '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', plain,
+  ]);
+  ffmpeg(['-i', plain, '-c', 'copy', '-metadata:s:v:0', 'rotate=90', rotated]);
+  return { plain, rotated };
+}
+
+/**
+ * Display rotation of the first video stream of `path` in degrees, as
+ * ffprobe reports it (`rotation` of the display matrix side data, else
+ * minus the `rotate` tag), in [0, 360); 0 when the stream has none.
+ */
+export function probeRotation(path: string): number {
+  const text = execFileSync(
+    getToolPath('ffprobe'),
+    ['-v', 'error', '-select_streams', 'v:0', '-show_streams',
+      '-print_format', 'json', path],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  const [stream] = (JSON.parse(text) as {
+    streams: {
+      side_data_list?: { rotation?: number }[];
+      tags?: { rotate?: string };
+    }[];
+  }).streams;
+  const side = stream.side_data_list?.find((s) => s.rotation !== undefined);
+  const degrees = side?.rotation ?? -Number(stream.tags?.rotate ?? 0);
+  return ((degrees % 360) + 360) % 360;
+}
+
+/**
+ * A 4 s 64x48 `testsrc2` clip at a nominal 30 fps with a 4 s sine track,
+ * of variable frame rate: in its first `sparseSec` seconds only every
+ * `keepEvery`-th frame is kept (`select`, timestamps kept with `-vsync
+ * vfr`). Defaults 2 s and 3 give 20 + 60 = 80 frames.
+ */
+export function vfrClip(
+  path: string,
+  options: { sparseSec?: number; keepEvery?: number } = {},
+): string {
+  const sparse = options.sparseSec ?? 2;
+  const every = options.keepEvery ?? 3;
+  ffmpeg([
+    '-f', 'lavfi', '-i', 'testsrc2=size=64x48:rate=30:duration=4',
+    '-f', 'lavfi', '-i', 'sine=duration=4',
+    '-vf', `select='gte(t,${sparse})+not(mod(n,${every}))'`,
+    '-vsync', 'vfr', '-c:v', 'libx264', '-pix_fmt', 'yuv420p',
+    '-c:a', 'aac', path,
+  ]);
+  return path;
+}
+

@@ -1,6 +1,6 @@
 /**
- * `upconvert` on inputs that once went wrong silently: an output that is
- * the input.
+ * `upconvert` on inputs that once went wrong silently: rotated and
+ * variable-frame-rate clips, and an output that is the input.
  */
 import {
   mkdirSync,
@@ -13,16 +13,43 @@ import { basename, join, relative } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createRepeatInterpolator } from '../../src/models/baselines.ts';
+import type { Frame } from '../../src/image/frame.ts';
+import { readPng } from '../../src/image/png-io.ts';
+import {
+  createBlendInterpolator,
+  createRepeatInterpolator,
+} from '../../src/models/baselines.ts';
 import { createLogger, setLogger } from '../../src/util/logger.ts';
-import { listPngFrames } from '../../src/video/frame-source.ts';
+import { listPngFrames, openFrameSource } from '../../src/video/frame-source.ts';
 import { upconvert, type UpconvertOptions } from '../../src/video/upconvert.ts';
 import { makeTempDir } from '../helpers/paths.ts';
-import { testsrcClip, testsrcFolder } from './upconvert-fixtures.ts';
+import { withWarnings } from './capture-log.ts';
+import {
+  probe,
+  probeRotation,
+  probeVideoStream,
+  rotatedClip,
+  testsrcClip,
+  testsrcFolder,
+  vfrClip,
+} from './upconvert-fixtures.ts';
 
 const REPEAT: UpconvertOptions = {
   factor: 2, method: createRepeatInterpolator(), progress: false,
 };
+
+function same(a: Frame, b: Frame): boolean {
+  return a.width === b.width && a.height === b.height &&
+    Buffer.from(a.data).equals(Buffer.from(b.data));
+}
+
+/** Seconds of the video and of the (first) audio stream of `path`. */
+function durations(path: string): { video: number; audio: number } {
+  const streams = probe(path).streams;
+  const of = (type: string) =>
+    Number(streams.find((s) => s.codec_type === type)?.duration);
+  return { video: of('video'), audio: of('audio') };
+}
 
 describe('upconvert inputs', () => {
   let dir: string;
@@ -33,6 +60,98 @@ describe('upconvert inputs', () => {
     ({ dir, cleanup } = makeTempDir('fruc-upconvert-inputs-'));
   });
   afterAll(() => cleanup());
+
+  describe('a rotated clip', () => {
+    let clip: { plain: string; rotated: string };
+
+    beforeAll(() => {
+      clip = rotatedClip(dir);
+    });
+
+    it('gives an mp4 of the stored size with the same rotation', async () => {
+      const out = join(dir, 'rotated-x2.mp4');
+
+      const result = await upconvert(clip.rotated, out, REPEAT);
+
+      expect(probeRotation(clip.rotated)).toBe(90);
+      expect(probeRotation(out)).toBe(90);
+      expect(result).toMatchObject({ width: 64, height: 48, framesOut: 20 });
+      expect(probeVideoStream(out)).toMatchObject({
+        width: 64, height: 48, nb_read_frames: '20',
+      });
+      expect(durations(out).audio)
+        .toBeCloseTo(durations(clip.rotated).audio, 2);
+    });
+
+    it('writes the stored frames to a folder, and warns it cannot rotate', async () => {
+      const out = join(dir, 'rotated-frames');
+      const upright: Frame[] = [];
+      for await (const frame of (await openFrameSource(clip.plain)).frames()) {
+        upright.push(frame);
+      }
+
+      const { log } = await withWarnings(() =>
+        upconvert(clip.rotated, out, REPEAT));
+
+      const frames = await Promise.all(
+        (await listPngFrames(out)).map((f) => readPng(f)));
+      expect(frames).toHaveLength(20);
+      upright.forEach((frame, i) => {
+        expect(same(frames[2 * i], frame)).toBe(true);
+      });
+      expect(log).toContain(
+        'rotated by 90 degrees, which a folder of frames cannot record');
+    });
+  });
+
+  describe('a variable-frame-rate clip', () => {
+    it('keeps its duration, as long as its audio, and warns', async () => {
+      const input = vfrClip(join(dir, 'vfr.mp4'));
+      const out = join(dir, 'vfr-x2.mp4');
+
+      const { result, log } = await withWarnings(() => upconvert(input, out, {
+        ...REPEAT, method: createBlendInterpolator(),
+      }));
+
+      const { video, audio } = durations(out);
+      expect(audio).toBeCloseTo(4, 1);
+      expect(Math.abs(video - audio)).toBeLessThan(2 / 30);
+      expect(Math.abs(result.framesIn - 120)).toBeLessThanOrEqual(1);
+      expect(probeVideoStream(out).r_frame_rate).toBe('60/1');
+      expect(log).toContain(
+        'vfr.mp4 has a variable frame rate: 80 frames over 4.00 s, where ' +
+          '30 fps implies 120; frames are repeated into the gaps');
+      expect(log.trim().split('\n')).toHaveLength(1);
+    });
+
+    it('when gaps are too wide to fill then it warns the output is shorter', async () => {
+      // One frame a second, then 0.2 s at 30 fps: 10 frames in 4 s.
+      const input = vfrClip(join(dir, 'sparse.mp4'), {
+        sparseSec: 3.8, keepEvery: 30,
+      });
+
+      const { result, log } = await withWarnings(() =>
+        upconvert(input, join(dir, 'sparse-x2.mp4'), REPEAT));
+
+      expect(result.framesIn).toBe(10);
+      expect(log).toContain(
+        'sparse.mp4 has a variable frame rate or frames that could not be ' +
+          'decoded: 120 frames expected (4.00 s at 30 fps) but 10 decoded, ' +
+          'so the output lasts 0.33 s instead of 4.00 s');
+    });
+
+    it('a constant-rate clip keeps its frame count and gets no warning', async () => {
+      const input = testsrcClip(join(dir, 'cfr.mkv'), {
+        size: '32x24', rate: 25, frames: 30,
+      });
+
+      const { result, log } = await withWarnings(() =>
+        upconvert(input, join(dir, 'cfr-x2.mkv'), REPEAT));
+
+      expect(result.framesOut).toBe(60);
+      expect(log).toBe('');
+    });
+  });
 
   describe('an output that is the input', () => {
     it('refuses the same file by any path, even with overwrite', async () => {
