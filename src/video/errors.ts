@@ -37,14 +37,15 @@ export class NotAVideoError extends FrucError {
 /**
  * Encoding failed while the input's audio and subtitle streams were being
  * copied; the usual cause is a container that cannot hold their codecs.
+ * `what` names the refused stream where ffmpeg said which, `advice`
+ * fits the output's container (see `streamCopyError`).
  */
 export class StreamCopyError extends FrucError {
-  constructor(outPath: string, detail: string) {
+  constructor(outPath: string, what: string, detail: string, advice: string) {
     super(
       'FRUC_STREAM_COPY_FAILED',
       `${outPath} could not be written with the input's audio and ` +
-        `subtitle streams copied unchanged (${detail}); if the container ` +
-        'cannot hold their codecs, write a .mkv file instead.',
+        `subtitle streams copied unchanged: ${what} (${detail}); ${advice}`,
       3,
     );
     this.name = 'StreamCopyError';

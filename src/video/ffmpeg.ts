@@ -216,7 +216,12 @@ function describeFailure(stderr: string | null, fallback: string): string {
     .filter((l) => l !== '');
   const errors = lines.filter((l) =>
     /error|invalid|could not|unable|not supported|no such|failed/i.test(l));
-  const picked = (errors.length > 0 ? errors : lines).slice(-2);
+  // ffmpeg ends most failures with these two; the cause comes before.
+  const specific = errors.filter((l) =>
+    !/^(conversion failed!?|error initializing output stream.*)$/i.test(l));
+  const picked = (specific.length > 0 ? specific : errors.length > 0
+    ? errors
+    : lines).slice(-2);
   return picked.length > 0 ? picked.join(' | ') : fallback;
 }
 

@@ -10,11 +10,7 @@ import type { Interpolator } from '../models/interpolator.ts';
 import { checkDestination } from '../util/atomic.ts';
 import { getLogger } from '../util/logger.ts';
 import { createProgress } from '../util/progress.ts';
-import {
-  FfmpegFailedError,
-  NotAVideoError,
-  StreamCopyError,
-} from './errors.ts';
+import { FfmpegFailedError, NotAVideoError } from './errors.ts';
 import { fpsValue, rateText, type FrameRate } from './frame-rate.ts';
 import {
   canRecordRotation,
@@ -26,6 +22,7 @@ import { openFrameSource, type FrameSource } from './frame-source.ts';
 import { minterpolateStream } from './minterpolate-filter.ts';
 import { checkOutputIsNotInput } from './same-file.ts';
 import { DEFAULT_SCENE_CUT, type SceneCutOptions } from './scene-cut.ts';
+import { streamCopyError } from './stream-copy-advice.ts';
 import {
   createStats,
   interpolateStream,
@@ -175,7 +172,8 @@ export async function upconvert(
     const encoding = err instanceof FfmpegFailedError &&
       err.message.startsWith('encoding ');
     if (encoding && extraStreams > 0) {
-      throw new StreamCopyError(outPath, err.message);
+      throw streamCopyError(inPath, outPath, err,
+        source.video?.extraStreams ?? []);
     }
     throw err;
   } finally {

@@ -203,3 +203,16 @@ export function vfrClip(
   return path;
 }
 
+/** A 1 s mp4 with audio and a mov_text subtitle, which .mkv cannot hold. */
+export function movTextClip(dir: string): string {
+  const srt = join(dir, 'mov-text.srt');
+  writeFileSync(srt, '1\n00:00:00,000 --> 00:00:00,500\nhello\n');
+  const path = join(dir, 'mov-text.mp4');
+  ffmpeg([
+    '-f', 'lavfi', '-i', 'testsrc=size=32x32:rate=10:duration=1',
+    '-f', 'lavfi', '-i', 'sine=duration=1', '-i', srt,
+    '-map', '0', '-map', '1', '-map', '2',
+    '-c:v', 'libx264', '-c:a', 'aac', '-c:s', 'mov_text', path,
+  ]);
+  return path;
+}

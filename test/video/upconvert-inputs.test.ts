@@ -1,6 +1,7 @@
 /**
  * `upconvert` on inputs that once went wrong silently: rotated and
- * variable-frame-rate clips, and an output that is the input.
+ * variable-frame-rate clips, an output that is the input, and streams a
+ * .mkv cannot hold.
  */
 import {
   mkdirSync,
@@ -13,6 +14,7 @@ import { basename, join, relative } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import type { FrucError } from '../../src/errors.ts';
 import type { Frame } from '../../src/image/frame.ts';
 import { readPng } from '../../src/image/png-io.ts';
 import {
@@ -25,6 +27,7 @@ import { upconvert, type UpconvertOptions } from '../../src/video/upconvert.ts';
 import { makeTempDir } from '../helpers/paths.ts';
 import { withWarnings } from './capture-log.ts';
 import {
+  movTextClip,
   probe,
   probeRotation,
   probeVideoStream,
@@ -210,5 +213,22 @@ describe('upconvert inputs', () => {
 
       expect(readdirSync(holder)).toEqual(['in.mp4']);
     });
+  });
+
+  it('when a .mkv cannot hold a copied subtitle then it names it', async () => {
+    const input = movTextClip(dir);
+    const outDir = join(dir, 'mkv-fail');
+
+    const error = await upconvert(input, join(outDir, 'x.mkv'), REPEAT)
+      .then(() => undefined, (err: unknown) => err as FrucError);
+
+    expect(error?.code).toBe('FRUC_STREAM_COPY_FAILED');
+    expect(error?.message).toContain(
+      'the subtitle stream #2 (mov_text) cannot be copied into a .mkv file');
+    expect(error?.message).toContain(
+      'write a .mp4 file, as the input is, or convert that stream');
+    expect(error?.message).not.toContain('write a .mkv file instead');
+    expect(error?.message).not.toContain('\n');
+    expect(readdirSync(outDir)).toEqual([]);
   });
 });

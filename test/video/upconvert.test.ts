@@ -261,7 +261,9 @@ describe('upconvert', () => {
       factor: 2, method: createBlendInterpolator(), progress: false,
     })).rejects.toMatchObject({
       code: 'FRUC_STREAM_COPY_FAILED',
-      message: expect.stringMatching(/write a \.mkv file instead/),
+      message: expect.stringMatching(
+        /the subtitle stream #0 \(subrip\) cannot be copied into a \.mp4 file .*write a \.mkv file instead/,
+      ),
     });
 
     expect(readdirSync(outDir)).toEqual([]);
