@@ -60,3 +60,22 @@ export class RunDataUnknownError extends FrucError {
     this.name = 'RunDataUnknownError';
   }
 }
+
+/** A training checkpoint that `--resume` reads is damaged. */
+export class CheckpointDamagedError extends FrucError {
+  /**
+   * @param what The file and what is wrong with it.
+   * @param hint How to point `latest` at an earlier checkpoint, or that
+   *   the run has none.
+   */
+  constructor(dir: string, what: string, hint: string) {
+    super(
+      'FRUC_CHECKPOINT_DAMAGED',
+      `checkpoint ${dir} is damaged (${what}); resume from an earlier ` +
+        `checkpoint (${hint}) or start a new run (--overwrite replaces ` +
+        'this one).',
+      2,
+    );
+    this.name = 'CheckpointDamagedError';
+  }
+}

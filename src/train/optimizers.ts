@@ -95,19 +95,61 @@ export async function saveOptimizerState(
   );
 }
 
-/** Restores state written by {@link saveOptimizerState}. */
+const BYTES_PER_VALUE: Record<string, number> = {
+  float32: 4, int32: 4, bool: 1,
+};
+
+/**
+ * Checks a state manifest against its binary file before decoding, so a
+ * damaged file gets a message that names it.
+ */
+function checkStateFiles(
+  name: string,
+  manifest: unknown,
+  bin: Uint8Array,
+): tf.io.WeightsManifestEntry[] {
+  const specs = (manifest as { specs?: unknown } | null)?.specs;
+  // Iterations, then both moments of each variable, then the two powers.
+  if (!Array.isArray(specs) || specs.length < 3 || specs.length % 2 === 0) {
+    throw new Error(
+      `${name}${STATE_JSON} does not list an Adam state ` +
+        '(iterations, moments, bias-correction powers)');
+  }
+  const entries = specs as tf.io.WeightsManifestEntry[];
+  const needed = entries.reduce((total, spec) =>
+    total + (BYTES_PER_VALUE[spec.dtype] ?? 4) *
+      (spec.shape ?? []).reduce((a, b) => a * b, 1), 0);
+  if (bin.length !== needed) {
+    throw new Error(
+      `${name}${STATE_BIN} holds ${bin.length} bytes but ` +
+        `${name}${STATE_JSON} needs ${needed}`);
+  }
+  return entries;
+}
+
+/**
+ * Restores state written by {@link saveOptimizerState}.
+ * @throws Error naming the file when the state files are unreadable, not
+ *   JSON, or do not match each other.
+ */
 export async function loadOptimizerState(
   optimizer: tf.AdamOptimizer,
   dir: string,
   name: string,
 ): Promise<void> {
-  const manifest = JSON.parse(
-    await readFile(join(dir, `${name}${STATE_JSON}`), 'utf8'),
-  ) as { specs: tf.io.WeightsManifestEntry[] };
+  const text = await readFile(join(dir, `${name}${STATE_JSON}`), 'utf8');
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(text);
+  } catch (err) {
+    throw new Error(
+      `${name}${STATE_JSON} is not valid JSON (${(err as Error).message})`);
+  }
   const bin = await readFile(join(dir, `${name}${STATE_BIN}`));
+  const specs = checkStateFiles(name, manifest, bin);
   const buffer = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length);
-  const decoded = tf.io.decodeWeights(buffer, manifest.specs);
-  const entries = manifest.specs.map((spec) => {
+  const decoded = tf.io.decodeWeights(buffer, specs);
+  const entries = specs.map((spec) => {
     const colon = spec.name.indexOf(':');
     return { name: spec.name.slice(colon + 1), tensor: decoded[spec.name] };
   });

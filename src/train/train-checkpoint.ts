@@ -6,12 +6,14 @@
  * replaced atomically (a new link renamed over the old one).
  */
 import type * as tf from '@tensorflow/tfjs';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { readFile, readlink, rename, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 
+import { FrucError } from '../errors.ts';
 import {
+  GENERATOR_DIR,
   loadWeightsInto,
   saveCheckpoint,
   saveLayersModel,
@@ -19,7 +21,7 @@ import {
 import type { Discriminator } from '../models/discriminator.ts';
 import type { GeneratorConfig } from '../models/generator.ts';
 import { tempPathFor } from '../util/atomic.ts';
-import { ResumeError } from './errors.ts';
+import { CheckpointDamagedError, ResumeError } from './errors.ts';
 import { loadOptimizerState, saveOptimizerState } from './optimizers.ts';
 
 /** Folder of the checkpoints inside a run folder. */
@@ -103,10 +105,79 @@ export async function writeTrainCheckpoint(
   return dir;
 }
 
+/** Steps of the `step-<n>` folders in run folder `runDir`, ascending. */
+export function listCheckpointSteps(runDir: string): number[] {
+  const dir = join(runDir, CHECKPOINTS_DIR);
+  if (!existsSync(dir)) {
+    return [];
+  }
+  return readdirSync(dir)
+    .map((name) => /^step-(\d+)$/.exec(name)?.[1])
+    .filter((step): step is string => step !== undefined)
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
+/**
+ * The error for a damaged training checkpoint `dir`
+ * (`<run>/checkpoints/step-<n>`), naming the newest earlier checkpoint of
+ * its run and how to resume from it.
+ * @param what The file and what is wrong with it.
+ */
+export function checkpointDamaged(
+  dir: string,
+  what: string,
+): CheckpointDamagedError {
+  const runDir = dirname(dirname(dir));
+  const step = Number(/^step-(\d+)$/.exec(basename(dir))?.[1] ?? Infinity);
+  const earlier = listCheckpointSteps(runDir).filter((s) => s < step).at(-1);
+  const latest = join(runDir, CHECKPOINTS_DIR, 'latest');
+  const hint = earlier === undefined
+    ? 'this run has no earlier one'
+    : `step-${earlier} is the newest: ln -sfn step-${earlier} ${latest}`;
+  return new CheckpointDamagedError(dir, what, hint);
+}
+
+/**
+ * `err`, raised while reading checkpoint `dir`, as
+ * {@link checkpointDamaged}. The checkpoint module's errors name their
+ * file already; their advice (after the last `; `) gives way to the
+ * resume advice. Other errors get `label` in front when given.
+ */
+export function asCheckpointDamaged(
+  dir: string,
+  err: unknown,
+  label?: string,
+): CheckpointDamagedError {
+  const message = (err as Error).message.replace(/\s+/g, ' ').trim();
+  if (!(err instanceof FrucError)) {
+    return checkpointDamaged(
+      dir, label === undefined ? message : `${label}: ${message}`);
+  }
+  const advice = message.lastIndexOf('; ');
+  return checkpointDamaged(
+    dir, advice > 0 ? message.slice(0, advice) : message);
+}
+
+/** Runs `load`, turning any failure into {@link asCheckpointDamaged}. */
+async function loadPart<T>(
+  dir: string,
+  label: string | undefined,
+  load: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await load();
+  } catch (err) {
+    throw asCheckpointDamaged(dir, err, label);
+  }
+}
+
 /**
  * Loads weights and optimiser state of checkpoint `dir` into `objects`
  * and returns its loop state.
  * @throws ResumeError when the folder lacks training state.
+ * @throws CheckpointDamagedError when a file of it cannot be read, does
+ *   not parse or does not fit the networks.
  */
 export async function readTrainCheckpoint(
   dir: string,
@@ -117,19 +188,34 @@ export async function readTrainCheckpoint(
     throw new ResumeError(
       `${dir} has no ${STATE_FILE}; it was not written by fruc train`);
   }
-  const parsed = trainStateSchema.safeParse(
-    JSON.parse(await readFile(statePath, 'utf8')));
-  if (!parsed.success) {
-    throw new ResumeError(`${statePath} is damaged`);
+  const state = await loadPart(dir, undefined, async () => {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(await readFile(statePath, 'utf8'));
+    } catch (err) {
+      throw new Error(
+        `${STATE_FILE} is not valid JSON (${(err as Error).message})`);
+    }
+    const parsed = trainStateSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new Error(
+        `${STATE_FILE}: ${issue.path.join('.') || 'file'}: ${issue.message}`);
+    }
+    return parsed.data;
+  });
+  await loadPart(dir, GENERATOR_DIR, () =>
+    loadWeightsInto(dir, GENERATOR_DIR, objects.generator));
+  await loadPart(dir, undefined, () =>
+    loadOptimizerState(objects.optimizerG, dir, OPTIMIZER_G));
+  const { discriminator, optimizerD } = objects;
+  if (discriminator && optimizerD) {
+    await loadPart(dir, DISCRIMINATOR_DIR, () =>
+      loadWeightsInto(dir, DISCRIMINATOR_DIR, discriminator.model));
+    await loadPart(dir, undefined, () =>
+      loadOptimizerState(optimizerD, dir, OPTIMIZER_D));
   }
-  await loadWeightsInto(dir, 'generator', objects.generator);
-  await loadOptimizerState(objects.optimizerG, dir, OPTIMIZER_G);
-  if (objects.discriminator && objects.optimizerD) {
-    await loadWeightsInto(
-      dir, DISCRIMINATOR_DIR, objects.discriminator.model);
-    await loadOptimizerState(objects.optimizerD, dir, OPTIMIZER_D);
-  }
-  return parsed.data;
+  return state;
 }
 
 /** Names of the pointers kept in the checkpoints folder. */

@@ -1,4 +1,5 @@
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   readFileSync,
@@ -62,6 +63,8 @@ describe('fruc train', () => {
     expect(steps).toEqual([1, 2, 3, 4]);
   });
 });
+
+const lastLine = (text: string) => text.trim().split('\n').at(-1) ?? '';
 
 describe('fruc train --help', () => {
   it('says that --resume defaults --config and --data to the run\'s', () => {
@@ -178,6 +181,25 @@ describe('fruc train: bad input gets one line and status 2', () => {
 
     expectError(train('--config', other, '--data', UCF_TRIPLETS,
       '--out', run, '--resume'), /differs from the config of the run/);
+  });
+
+  it.each([
+    ['train-state.json', 'garbage',
+      /\(train-state\.json is not valid JSON \(Unexpected token 'g'/],
+    ['optimizer-g.bin', 'short',
+      /\(optimizer-g\.bin holds 5 bytes but optimizer-g\.json needs \d+\)/],
+  ])('--resume of a run whose %s is damaged', (file, content, what) => {
+    const damaged = join(temp.dir, `damaged-${file}`);
+    cpSync(run, damaged, { recursive: true, verbatimSymlinks: true });
+    const latest = join(damaged, 'checkpoints', 'step-4');
+    writeFileSync(join(latest, file), content);
+
+    const result = train('--out', damaged, '--resume');
+
+    expectError(result, new RegExp(`^fruc: error: checkpoint ${latest} ` +
+      'is damaged \\(.*\\); resume from an earlier checkpoint \\(step-3 ' +
+      'is the newest: ln -sfn step-3 .*latest\\) or start a new run'));
+    expect(lastLine(result.stderr)).toMatch(what);
   });
 
   it('--init that is not a generator checkpoint', () => {
