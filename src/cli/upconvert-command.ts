@@ -11,6 +11,7 @@ import {
   createBlendInterpolator,
   createRepeatInterpolator,
 } from '../models/baselines.ts';
+import { findDefaultCheckpoint } from '../models/default-checkpoint.ts';
 import type { Interpolator } from '../models/interpolator.ts';
 import { checkDestination } from '../util/atomic.ts';
 import { checkOutputPath, isFolderOutput } from '../video/frame-sink.ts';
@@ -81,10 +82,11 @@ const UPCONVERT_OPTIONS: OptionSpec[] = [
   {
     flags: '-m, --method <name>',
     description:
-      'how in-between frames are made: model (needs --checkpoint), blend ' +
-      '(mean of the two frames), repeat (earlier frame) or minterpolate ' +
-      "(ffmpeg's motion-compensated filter); default model when " +
-      '--checkpoint is given, else blend',
+      'how in-between frames are made: model (--checkpoint, or the ' +
+      'shipped checkpoints/default), blend (mean of the two frames), ' +
+      "repeat (earlier frame) or minterpolate (ffmpeg's motion-compensated " +
+      'filter); default model when --checkpoint is given or ' +
+      'checkpoints/default ships, else blend',
     choices: UPCONVERT_METHODS,
   },
   {
@@ -123,7 +125,7 @@ const UPCONVERT_OPTIONS: OptionSpec[] = [
   OVERWRITE_OPTION,
 ];
 
-interface UpconvertFlags {
+export interface UpconvertFlags {
   factor: UpconvertFactor;
   method?: UpconvertMethodName;
   checkpoint?: string;
@@ -135,11 +137,24 @@ interface UpconvertFlags {
   overwrite?: boolean;
 }
 
-function resolveMethod(flags: UpconvertFlags): UpconvertMethodName {
-  const method = flags.method ?? (flags.checkpoint ? 'model' : 'blend');
-  if (method === 'model' && !flags.checkpoint) {
+/**
+ * The method and checkpoint to use: `--method` and `--checkpoint` as
+ * given; with neither, the shipped generator (`checkpoints/default`) where
+ * it exists, else blend.
+ */
+export function resolveMethod(
+  flags: UpconvertFlags,
+  shipped: string | undefined = findDefaultCheckpoint(),
+): { method: UpconvertMethodName; checkpoint?: string } {
+  const checkpoint = flags.checkpoint ??
+    (flags.method === undefined || flags.method === 'model'
+      ? shipped
+      : undefined);
+  const method = flags.method ?? (checkpoint ? 'model' : 'blend');
+  if (method === 'model' && !checkpoint) {
     throw new UsageError(
-      'upconvert: --method model needs a trained model; pass --checkpoint DIR.',
+      'upconvert: --method model needs a trained model and none ships ' +
+        '(checkpoints/default is missing); pass --checkpoint DIR.',
     );
   }
   if (method !== 'model' && flags.checkpoint) {
@@ -148,7 +163,7 @@ function resolveMethod(flags: UpconvertFlags): UpconvertMethodName {
         `${method}; drop one of the two.`,
     );
   }
-  return method;
+  return { method, checkpoint };
 }
 
 /** Cheap checks first, so that a refused run loads no model. */
@@ -185,11 +200,12 @@ async function loadModel(checkpoint: string, flags: UpconvertFlags) {
 
 async function createMethod(
   method: UpconvertMethodName,
+  checkpoint: string | undefined,
   flags: UpconvertFlags,
 ): Promise<Interpolator | 'minterpolate'> {
   switch (method) {
     case 'model':
-      return loadModel(flags.checkpoint ?? '', flags);
+      return loadModel(checkpoint ?? '', flags);
     case 'blend':
       return createBlendInterpolator();
     case 'repeat':
@@ -220,9 +236,9 @@ export function createUpconvertCommand(): Command {
     output: string,
     flags: UpconvertFlags,
   ) => {
-    const method = resolveMethod(flags);
+    const { method, checkpoint } = resolveMethod(flags);
     checkPaths(input, output, flags);
-    const interpolatorOrFilter = await createMethod(method, flags);
+    const interpolatorOrFilter = await createMethod(method, checkpoint, flags);
     try {
       const result = await upconvert(input, output, {
         factor: flags.factor,
