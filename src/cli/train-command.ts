@@ -89,7 +89,7 @@ async function resolveConfig(flags: TrainFlags, out: string) {
     : undefined;
   if (flags.resume && existsSync(join(out, 'config.json'))) {
     const { readRunConfig, RUN_CONFIG_FILE } = await import(
-      '../train/train-setup.ts');
+      '../train/run-folder.ts');
     const stored = parseConfig(
       await readRunConfig(out), trainConfigSchema, `${out}/${RUN_CONFIG_FILE}`);
     if (config && withoutSteps(config) !== withoutSteps(stored)) {
@@ -119,7 +119,7 @@ async function resolveConfig(flags: TrainFlags, out: string) {
 async function resolveData(flags: TrainFlags, out: string): Promise<string> {
   let checkpoint: string | undefined;
   if (flags.resume) {
-    const { findResumeCheckpoint } = await import('../train/train-setup.ts');
+    const { findResumeCheckpoint } = await import('../train/run-folder.ts');
     checkpoint = await findResumeCheckpoint(out);
   }
   if (flags.data) {
@@ -129,7 +129,7 @@ async function resolveData(flags: TrainFlags, out: string): Promise<string> {
     throw new UsageError(
       'train: no data; pass --data DIR (or --resume to continue a run).');
   }
-  const { readRunData } = await import('../train/train-setup.ts');
+  const { readRunData } = await import('../train/run-folder.ts');
   const recorded = await readRunData(checkpoint);
   if (!recorded) {
     throw new RunDataUnknownError(checkpoint);

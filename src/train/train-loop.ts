@@ -1,22 +1,28 @@
 /**
- * The training loop: alternating discriminator and generator steps on
- * augmented crops, with periodic validation and checkpoints, resumable
- * from any checkpoint with identical results.
+ * A training run: checks, run folder, models and data set up for the
+ * steps of `step-loop.ts`, resumable from any checkpoint with identical
+ * results. A new run that fails before its first checkpoint leaves no run
+ * folder behind.
  */
-import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 
 import { resolveLearningRates, type TrainConfig } from '../config/train-config.ts';
 import { createTripletLoader } from '../data/triplet-loader.ts';
 import { getLogger } from '../util/logger.ts';
+import { checkTripletFrames } from './check-frames.ts';
 import { createLrSchedule, initialScheduleState } from './lr-schedule.ts';
-import { setLearningRate } from './optimizers.ts';
+import { createRunStep } from './parallel-step.ts';
+import {
+  checkRunFolder,
+  openRunFolder,
+  writeRunConfig,
+  type RunFolder,
+} from './run-folder.ts';
 import { openRunLog } from './run-log.ts';
+import { runSteps } from './step-loop.ts';
 import {
   readTrainCheckpoint,
-  setPointer,
   stepCheckpointPath,
-  writeTrainCheckpoint,
   type TrainState,
 } from './train-checkpoint.ts';
 import {
@@ -24,16 +30,12 @@ import {
   type TrainProgress,
 } from './train-progress.ts';
 import {
-  batchTensors,
   checkInitCheckpoint,
   checkTrainConfig,
   createTrainParts,
   loadInitGenerator,
   loadTripletSplit,
-  prepareRunFolder,
-  writeRunConfig,
 } from './train-setup.ts';
-import { createRunStep } from './parallel-step.ts';
 import { createValidator } from './validate.ts';
 
 /** The best validation of a run and where its checkpoint is. */
@@ -68,7 +70,10 @@ export interface TrainOptions {
   outDir: string;
   /** Continue from `<outDir>/checkpoints/latest`. Default false. */
   resume?: boolean;
-  /** Replace an existing run folder. Default false. */
+  /**
+   * Replace an existing run folder (fruc's own), once the data, config
+   * and `initCheckpoint` have passed their checks. Default false.
+   */
   overwrite?: boolean;
   /** Generator checkpoint to start from (ignored when resuming). */
   initCheckpoint?: string;
@@ -106,29 +111,36 @@ export interface TrainResult {
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const { config, outDir } = options;
   const logger = getLogger();
+  const resume = options.resume ?? false;
   const generatorConfig = checkTrainConfig(config);
   // Everything that can be checked is checked before the run folder is
   // touched, so a refused run leaves nothing behind.
   const split = await loadTripletSplit(
     options.dataRoot, config.validation.samples);
-  if (options.initCheckpoint && !options.resume) {
-    await checkInitCheckpoint(options.initCheckpoint, generatorConfig);
+  await checkTripletFrames(split.train, config.cropSize);
+  const initCheckpoint = resume ? undefined : options.initCheckpoint;
+  if (initCheckpoint) {
+    await checkInitCheckpoint(initCheckpoint, generatorConfig);
   }
-  const resumeFrom = await prepareRunFolder({
+  const folderOptions = {
     outDir,
-    resume: options.resume ?? false,
+    resume,
     overwrite: options.overwrite ?? false,
     dataRoot: options.dataRoot,
-  });
+  };
+  const resumeFrom = await checkRunFolder(folderOptions);
   logger.info(
     `data: ${split.train.length} training and ` +
       `${split.validation.length} validation triplets`);
 
   logger.info('building models');
   const parts = createTrainParts(config, generatorConfig);
+  let folder: RunFolder | undefined;
   let progress: TrainProgress | undefined;
   let runStep: Awaited<ReturnType<typeof createRunStep>> | undefined;
+  let failed = true;
   try {
+    // Weights and frames are read before the run folder is made.
     const base = resolveLearningRates(config.optim);
     let state: TrainState = {
       step: 0,
@@ -143,12 +155,16 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (resumeFrom) {
       logger.info(`restoring checkpoint ${resumeFrom}`);
       state = await readTrainCheckpoint(resumeFrom, parts);
-    } else {
-      if (options.initCheckpoint) {
-        logger.info(`restoring generator from ${options.initCheckpoint}`);
-        await loadInitGenerator(
-          options.initCheckpoint, parts.generator, generatorConfig);
-      }
+    } else if (initCheckpoint) {
+      logger.info(`restoring generator from ${initCheckpoint}`);
+      await loadInitGenerator(
+        initCheckpoint, parts.generator, generatorConfig);
+    }
+    const validator = createValidator(split.validation, generatorConfig);
+    await validator.load();
+
+    folder = await openRunFolder(folderOptions);
+    if (!resumeFrom) {
       await writeRunConfig(outDir, config);
     }
     const log = await openRunLog(
@@ -160,8 +176,6 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     runStep = await createRunStep(
       parts, config, options.backend, options.threads);
     logger.info(`training with ${runStep.threads} gradient thread(s)`);
-    const step = runStep.step;
-    const validator = createValidator(split.validation, generatorConfig);
     const loader = createTripletLoader({
       triplets: split.train,
       batchSize: config.batchSize,
@@ -170,95 +184,41 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       seed: config.seed,
       startBatch: state.dataPosition,
     });
-    const meta = {
-      loss: config.loss.name,
-      seed: config.seed,
-      backend: options.backend,
-      data: options.dataRoot,
-    };
-    const lastStep = config.steps;
-    const stopAfter = Math.min(lastStep, options.stopAfterStep ?? Infinity);
     progress = createTrainProgress(
       state.step, config.steps, { force: options.forceProgress });
-    let latestCheckpoint = resumeFrom ?? '';
-    let lastLosses: Record<string, number> = {};
-
-    for (let n = state.step + 1; n <= stopAfter; n++) {
-      const started = performance.now();
-      // Learning rates for this step.
-      const scale = schedule.scaleForStep(n);
-      const lrG = base.lrG * scale;
-      const lrD = base.lrD * scale;
-      setLearningRate(parts.optimizerG, lrG);
-      if (parts.optimizerD) {
-        setLearningRate(parts.optimizerD, lrD);
-      }
-
-      // Data (decoded ahead while the previous step ran).
-      const batch = await loader.next();
-      const computeStarted = performance.now();
-      const tensors = batchTensors(batch, batch.size, batch.cropSize);
-      const result = step(tensors, { adversarial: n > config.warmupSteps });
-      tf.dispose(tensors);
-      const ended = performance.now();
-      lastLosses = result.losses;
-      // dataWaitMs: what the step waited for its batch, i.e. the data cost
-      // the prefetch did not hide. dataLoadMs: wall time from starting to
-      // decode the batch to its being ready, overlapping the previous step.
-      const rate = batch.size / ((ended - started) / 1000);
-      log.write({
-        step: n,
-        ...result.losses,
-        lrG,
-        lrD,
-        samplesPerSec: rate,
-        dataWaitMs: computeStarted - started,
-        dataLoadMs: batch.loadMs,
-        computeMs: ended - computeStarted,
-      });
-      progress.update(n, result.losses, rate);
-      state = {
-        ...state,
-        step: n,
-        lrG,
-        lrD,
-        dataPosition: loader.position,
-        schedule: schedule.state(),
-      };
-
-      // Validation; a new best PSNR gets a checkpoint of its own.
-      let newBest = false;
-      if (n % config.validation.every === 0 || n === lastStep) {
-        const val = await validator.run(parts.generator);
-        log.write({ step: n, valPsnr: val.psnr, valSsim: val.ssim });
-        schedule.onValidation(val.psnr);
-        newBest = state.bestPsnr === null || val.psnr > state.bestPsnr;
-        if (newBest) {
-          state = {
-            ...state, bestPsnr: val.psnr, bestSsim: val.ssim, bestStep: n };
-        }
-        state = { ...state, schedule: schedule.state() };
-      }
-
-      // Checkpoint.
-      if (n % config.checkpoint.every === 0 || n === lastStep || newBest) {
-        latestCheckpoint = await writeTrainCheckpoint(
-          outDir, parts, state, meta);
-        await setPointer(outDir, 'latest', n);
-        if (newBest) {
-          await setPointer(outDir, 'best', n);
-        }
-      }
-    }
+    const done = await runSteps({
+      config,
+      parts,
+      outDir,
+      folder,
+      state,
+      resumedFrom: resumeFrom,
+      base,
+      schedule,
+      loader,
+      step: runStep.step,
+      validator,
+      log,
+      progress,
+      meta: {
+        loss: config.loss.name,
+        seed: config.seed,
+        backend: options.backend,
+        data: options.dataRoot,
+      },
+      stopAfter: Math.min(config.steps, options.stopAfterStep ?? Infinity),
+    });
+    failed = false;
     return {
-      step: state.step,
-      best: bestOf(outDir, state),
-      latestCheckpoint,
-      lastLosses,
+      step: done.state.step,
+      best: bestOf(outDir, done.state),
+      latestCheckpoint: done.latestCheckpoint,
+      lastLosses: done.lastLosses,
     };
   } finally {
     progress?.stop();
     await runStep?.dispose();
     parts.dispose();
+    await folder?.close(failed);
   }
 }

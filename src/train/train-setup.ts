@@ -1,11 +1,9 @@
 /**
- * Builds what a training run needs: the run folder (new, replaced or
- * resumed), the networks, optimisers and loss, and the data split.
+ * Builds what a training run needs: the networks, optimisers and loss,
+ * the data split and the generator of `--init` (the run folder is
+ * `run-folder.ts`'s).
  */
 import * as tf from '@tensorflow/tfjs';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
 
 import { resolveLearningRates, type TrainConfig } from '../config/train-config.ts';
 import { splitTriplets } from '../data/triplet-loader.ts';
@@ -20,34 +18,10 @@ import {
   sizeMultiple,
   type GeneratorConfig,
 } from '../models/generator.ts';
-import {
-  checkDestination,
-  markOutputFolder,
-  writeFileAtomically,
-} from '../util/atomic.ts';
-import {
-  InitCheckpointError,
-  NoRunFolderError,
-  ResumeError,
-  TrainConfigError,
-} from './errors.ts';
+import { InitCheckpointError, TrainConfigError } from './errors.ts';
 import { seedGlorotKernels } from './init-weights.ts';
 import { createAdam } from './optimizers.ts';
-import { resolvePointer, type TrainObjects } from './train-checkpoint.ts';
-
-/** Name of the resolved config copied into the run folder. */
-export const RUN_CONFIG_FILE = 'config.json';
-
-/** How the run folder is to be used. */
-export interface RunFolderOptions {
-  outDir: string;
-  /** Continue from `<out>/checkpoints/latest`. */
-  resume: boolean;
-  /** Delete an existing run folder and start again. */
-  overwrite: boolean;
-  /** Training data; it may not lie inside the run folder. */
-  dataRoot: string;
-}
+import type { TrainObjects } from './train-checkpoint.ts';
 
 /**
  * Checks the config against the generator's size rules.
@@ -67,84 +41,6 @@ export function checkTrainConfig(config: TrainConfig): GeneratorConfig {
     );
   }
   return generatorConfig;
-}
-
-/**
- * Finds the checkpoint `--resume` continues in run folder `outDir`.
- * @returns `<outDir>/checkpoints/latest`, resolved to its step folder.
- * @throws NoRunFolderError when `outDir` does not exist.
- * @throws ResumeError when it holds no `checkpoints/latest`.
- */
-export async function findResumeCheckpoint(outDir: string): Promise<string> {
-  if (!existsSync(outDir)) {
-    throw new NoRunFolderError(outDir);
-  }
-  const checkpoint = await resolvePointer(outDir, 'latest');
-  if (!checkpoint) {
-    throw new ResumeError(`${outDir} holds no checkpoints/latest`);
-  }
-  return checkpoint;
-}
-
-/**
- * The data folder a run trained on, as training checkpoint `checkpoint`
- * records it (`meta.data` of its `checkpoint.json`, written with every
- * training checkpoint); undefined when it records none.
- * Limitation: runs started before `fruc train` made the path absolute may
- * record a relative one; it is taken relative to the working folder.
- */
-export async function readRunData(
-  checkpoint: string,
-): Promise<string | undefined> {
-  const recorded = (await readCheckpointInfo(checkpoint)).meta.data;
-  if (typeof recorded !== 'string' || recorded === '') {
-    return undefined;
-  }
-  return resolve(recorded);
-}
-
-/**
- * Prepares the run folder. A new run refuses an existing folder unless
- * `overwrite`; a resumed one needs `checkpoints/latest`.
- * @returns The checkpoint to resume from, if resuming.
- * @throws NoRunFolderError, ResumeError as {@link findResumeCheckpoint}.
- */
-export async function prepareRunFolder(
-  options: RunFolderOptions,
-): Promise<string | undefined> {
-  const { outDir, resume, overwrite } = options;
-  const out = resolve(outDir);
-  const data = resolve(options.dataRoot);
-  if (data === out || data.startsWith(`${out}${sep}`)) {
-    throw new TrainConfigError(
-      `train: the data ${options.dataRoot} lies inside the run folder ` +
-        `${outDir}; choose an --out outside the data.`,
-    );
-  }
-  if (resume) {
-    return findResumeCheckpoint(outDir);
-  }
-  if (existsSync(outDir)) {
-    checkDestination(outDir, overwrite, 'folder');
-    await rm(outDir, { recursive: true, force: true });
-  }
-  await mkdir(outDir, { recursive: true });
-  await markOutputFolder(outDir);
-  return undefined;
-}
-
-/** Writes the resolved config into the run folder. */
-export async function writeRunConfig(
-  outDir: string,
-  config: TrainConfig,
-): Promise<void> {
-  await writeFileAtomically(
-    join(outDir, RUN_CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
-}
-
-/** Reads the config a run folder was started with (unvalidated JSON). */
-export async function readRunConfig(outDir: string): Promise<unknown> {
-  return JSON.parse(await readFile(join(outDir, RUN_CONFIG_FILE), 'utf8'));
 }
 
 /** Networks, optimisers and losses of a run. */

@@ -24,27 +24,41 @@ export interface ValidationResult {
 
 /** Runs validation on a fixed set of triplets. */
 export interface Validator {
+  /**
+   * Decodes the frames now (else the first run does), so that an
+   * unreadable one is found before training starts.
+   */
+  load(): Promise<void>;
   run(generator: tf.LayersModel): Promise<ValidationResult>;
 }
 
+type FrameTriplet = { prev: Frame; middle: Frame; next: Frame };
+
 /**
- * Creates a validator over `triplets`; their frames are decoded once, on
- * the first run, and kept in memory.
+ * Creates a validator over `triplets`; their frames are decoded once, by
+ * `load()` or the first run, and kept in memory.
  */
 export function createValidator(
   triplets: TripletRef[],
   config: GeneratorConfig,
 ): Validator {
-  let frames: { prev: Frame; middle: Frame; next: Frame }[] | undefined;
+  let decoding: Promise<FrameTriplet[]> | undefined;
+  const load = () => {
+    decoding ??= Promise.all(
+      triplets.map(async (t) => ({
+        prev: await readPng(t.prev),
+        middle: await readPng(t.middle),
+        next: await readPng(t.next),
+      })),
+    );
+    return decoding;
+  };
   return {
+    async load() {
+      await load();
+    },
     async run(generator) {
-      frames ??= await Promise.all(
-        triplets.map(async (t) => ({
-          prev: await readPng(t.prev),
-          middle: await readPng(t.middle),
-          next: await readPng(t.next),
-        })),
-      );
+      const frames = await load();
       // Not disposed: the interpolator's dispose() would free the model.
       const interpolator = createModelInterpolator(
         generator, config, 'validation');

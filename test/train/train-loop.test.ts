@@ -1,4 +1,11 @@
-import { existsSync, mkdirSync, readlinkSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
@@ -10,6 +17,7 @@ import { disposeLayersModel } from '../../src/models/dispose.ts';
 import { readRunLog } from '../../src/train/run-log.ts';
 import { train, type TrainOptions } from '../../src/train/train-loop.ts';
 import { makeTempDir } from '../helpers/paths.ts';
+import { writeDataWithBadFrame, writeSmallTriplets } from './bad-data.ts';
 import { tinyConfig, UCF_TRIPLETS } from './tiny-config.ts';
 
 const temp = makeTempDir('fruc-train-loop-');
@@ -199,6 +207,77 @@ describe('train refuses bad input before touching the run folder', () => {
 function straight(): string {
   return join(temp.dir, 'run-1');
 }
+
+/** A copy of the straight run's step-4 checkpoint with `damage` done. */
+function damagedInit(name: string, damage: (generator: string) => void) {
+  const dir = join(temp.dir, name);
+  cpSync(join(straight(), 'checkpoints', 'step-4'), dir, { recursive: true });
+  damage(join(dir, 'generator'));
+  return dir;
+}
+
+function reverseFirstShape(generator: string): void {
+  const path = join(generator, 'model.json');
+  const model = JSON.parse(readFileSync(path, 'utf8'));
+  const first = model.weightsManifest[0].weights[0];
+  first.shape = [...first.shape].reverse();
+  writeFileSync(path, JSON.stringify(model));
+}
+
+describe('a new run that fails before its first checkpoint leaves no ' +
+  'run folder', () => {
+  it.each([
+    ['generator/model.json is not JSON', 'FRUC_CHECKPOINT_UNREADABLE',
+      (g: string) => writeFileSync(join(g, 'model.json'), '{nope')],
+    ['weights.bin is truncated', 'FRUC_CHECKPOINT_MISMATCH',
+      (g: string) => writeFileSync(join(g, 'weights.bin'), 'short')],
+    ['manifest shapes do not match', 'FRUC_CHECKPOINT_MISMATCH',
+      reverseFirstShape],
+  ])('--init whose %s', async (_what, code, damage) => {
+    const out = newOut();
+    const init = damagedInit(`init-${code}-${runCount}`, damage);
+
+    await expect(run({ outDir: out, initCheckpoint: init })).rejects
+      .toMatchObject({ code });
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('triplets smaller than cropSize', async () => {
+    const out = newOut();
+    const data = writeSmallTriplets(join(temp.dir, 'small'), 4, 32);
+
+    await expect(run({ outDir: out, dataRoot: data }, { cropSize: 64 }))
+      .rejects.toMatchObject({
+        code: 'FRUC_TRAIN_DATA',
+        message: expect.stringContaining('is 32x32, smaller than cropSize 64'),
+      });
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it.each([['garbage'], ['truncated']] as const)(
+    'a frame that is %s', async (kind) => {
+      const out = newOut();
+      const data = writeDataWithBadFrame(join(temp.dir, `bad-${kind}`), kind);
+
+      await expect(run({ outDir: out, dataRoot: data }, {
+        validation: { every: 4, samples: 2 }, checkpoint: { every: 4 },
+      })).rejects.toMatchObject({
+        code: 'FRUC_IMAGE_UNREADABLE',
+        message: expect.stringContaining(join(data, 'bad', 'frame1.png')),
+      });
+      expect(existsSync(out)).toBe(false);
+    });
+
+  it('--overwrite keeps the old run when the new one is refused', async () => {
+    const out = join(temp.dir, 'old-run');
+    cpSync(straight(), out, { recursive: true, verbatimSymlinks: true });
+    const init = damagedInit('init-overwrite', reverseFirstShape);
+
+    await expect(run({ outDir: out, overwrite: true, initCheckpoint: init }))
+      .rejects.toMatchObject({ code: 'FRUC_CHECKPOINT_MISMATCH' });
+    expect(readlinkSync(join(out, 'checkpoints', 'latest'))).toBe('step-4');
+  });
+});
 
 afterAll(() => {
   expect(tf.memory().numTensors).toBeLessThan(50);
