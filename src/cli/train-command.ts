@@ -11,6 +11,7 @@ import {
 } from '../config/train-config.ts';
 import { UsageError } from '../errors.ts';
 import { RunDataUnknownError } from '../train/errors.ts';
+import { deferInterrupts, exitInterrupted } from '../util/interrupt.ts';
 import { getLogger } from '../util/logger.ts';
 import {
   BACKEND_OPTION,
@@ -142,6 +143,8 @@ async function resolveData(flags: TrainFlags, out: string): Promise<string> {
  * Builds `fruc train --config FILE --data DIR --out DIR [--resume]
  * [--init CKPT] [--steps N] [--backend] [--overwrite]`; with `--resume`,
  * `--config` and `--data` default to what the run folder records.
+ * Ctrl-C stops after the running step and saves it; a second one stops
+ * at once.
  */
 export function createTrainCommand(): Command {
   const command = new Command('train').description(
@@ -168,17 +171,31 @@ export function createTrainCommand(): Command {
     // The models and backend load only once the flags are known to be good.
     const { selectBackend } = await import('../backend/select-backend.ts');
     const { train } = await import('../train/train-loop.ts');
+    const { TrainInterruptedError } = await import('../train/errors.ts');
     const backend = await selectBackend(flags.backend);
-    const result = await train({
-      config,
-      dataRoot,
-      outDir: flags.out,
-      resume: flags.resume ?? false,
-      overwrite: flags.overwrite ?? false,
-      initCheckpoint: flags.init,
-      backend,
-      threads: flags.threads,
-    });
+    // Ctrl-C stops after the running step, which is saved first.
+    const stop = deferInterrupts('stopping after the current step');
+    let result;
+    try {
+      result = await train({
+        config,
+        dataRoot,
+        outDir: flags.out,
+        resume: flags.resume ?? false,
+        overwrite: flags.overwrite ?? false,
+        initCheckpoint: flags.init,
+        backend,
+        threads: flags.threads,
+        stop,
+      });
+    } catch (err) {
+      if (err instanceof TrainInterruptedError) {
+        exitInterrupted(err.signal, err.message);
+      }
+      throw err;
+    } finally {
+      stop.end();
+    }
     const { best } = result;
     if (best) {
       process.stdout.write(

@@ -61,6 +61,22 @@ export class RunDataUnknownError extends FrucError {
   }
 }
 
+/**
+ * A signal stopped training at a step boundary (see `deferInterrupts`);
+ * `message` says where it stopped and how to continue. The CLI prints it
+ * as an interrupt, not as an error.
+ */
+export class TrainInterruptedError extends FrucError {
+  /** The signal received. */
+  readonly signal: NodeJS.Signals;
+
+  constructor(signal: NodeJS.Signals, exitCode: number, detail: string) {
+    super('FRUC_INTERRUPTED', detail, exitCode);
+    this.name = 'TrainInterruptedError';
+    this.signal = signal;
+  }
+}
+
 /** A training checkpoint that `--resume` reads is damaged. */
 export class CheckpointDamagedError extends FrucError {
   /**

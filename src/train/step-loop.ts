@@ -1,11 +1,15 @@
 /**
  * The steps of a training run: alternating discriminator and generator
- * steps on augmented crops, with periodic validation and checkpoints.
+ * steps on augmented crops, with periodic validation and checkpoints, and
+ * a clean stop at a step boundary when a signal asks for one.
  */
 import * as tf from '@tensorflow/tfjs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 import type { TrainConfig } from '../config/train-config.ts';
 import type { TripletLoader } from '../data/triplet-loader.ts';
+import { interruptExitCode, type StopRequest } from '../util/interrupt.ts';
+import { TrainInterruptedError } from './errors.ts';
 import type { LrSchedule } from './lr-schedule.ts';
 import { setLearningRate } from './optimizers.ts';
 import type { RunFolder } from './run-folder.ts';
@@ -43,6 +47,8 @@ export interface StepLoop {
   meta: Record<string, unknown>;
   /** Last step to run (at most `config.steps`). */
   stopAfter: number;
+  /** Polled between steps; see `deferInterrupts`. */
+  stop?: StopRequest;
 }
 
 /** Where {@link runSteps} ended. */
@@ -53,12 +59,18 @@ export interface StepLoopResult {
   lastLosses: Record<string, number>;
 }
 
-/** Runs steps `loop.state.step + 1` to `loop.stopAfter`. */
+/**
+ * Runs steps `loop.state.step + 1` to `loop.stopAfter`.
+ * @throws TrainInterruptedError when `loop.stop` reports a signal before
+ *   the last step is done: after the step that was running, whose
+ *   checkpoint is then written first.
+ */
 export async function runSteps(loop: StepLoop): Promise<StepLoopResult> {
   const { config, parts, base, schedule, loader, log, progress } = loop;
   const lastStep = config.steps;
   let { state } = loop;
   let latestCheckpoint = loop.resumedFrom ?? '';
+  let savedStep = state.step;
   let lastLosses: Record<string, number> = {};
 
   const saveCheckpoint = async (best: boolean) => {
@@ -68,10 +80,30 @@ export async function runSteps(loop: StepLoop): Promise<StepLoopResult> {
     if (best) {
       await setPointer(loop.outDir, 'best', state.step);
     }
+    savedStep = state.step;
     loop.folder.keep();
   };
 
+  // Signal handlers run only when the event loop turns, which a step's
+  // synchronous compute and already-resolved awaits never let it do.
+  const stopIfAsked = async () => {
+    await nextTurn();
+    const signal = loop.stop?.signal;
+    if (signal === undefined) {
+      return;
+    }
+    if (state.step > savedStep) {
+      await saveCheckpoint(false);
+    }
+    throw new TrainInterruptedError(
+      signal, interruptExitCode(signal), stopMessage(loop, state.step,
+        state.step > 0 ? latestCheckpoint : undefined));
+  };
+
   for (let n = state.step + 1; n <= loop.stopAfter; n++) {
+    // Stop here if a signal came during setup or the last step (after its
+    // validation, so a resumed run goes on as an uninterrupted one would).
+    await stopIfAsked();
     const started = performance.now();
     // Learning rates for this step.
     const scale = schedule.scaleForStep(n);
@@ -137,3 +169,22 @@ export async function runSteps(loop: StepLoop): Promise<StepLoopResult> {
   return { state, latestCheckpoint, lastLosses };
 }
 
+/** Where an interrupted run stopped and how to go on. */
+function stopMessage(
+  loop: StepLoop,
+  step: number,
+  checkpoint: string | undefined,
+): string {
+  const resume = `continue with: fruc train --out ${loop.outDir} --resume`;
+  if (checkpoint === undefined) {
+    return loop.folder.removable
+      ? `stopped before the first step; nothing was saved and ` +
+        `${loop.outDir} was removed.`
+      : `stopped before the first step; nothing was saved; ${resume}`;
+  }
+  const saved = step === loop.state.step
+    ? `no step was run, ${checkpoint} is unchanged`
+    : `saved checkpoint ${checkpoint}`;
+  return `stopped after step ${step} of ${loop.config.steps}; ${saved}; ` +
+    resume;
+}

@@ -1,13 +1,14 @@
 /**
  * A training run: checks, run folder, models and data set up for the
  * steps of `step-loop.ts`, resumable from any checkpoint with identical
- * results. A new run that fails before its first checkpoint leaves no run
- * folder behind.
+ * results. A new run that fails or is stopped before its first checkpoint
+ * leaves no run folder behind.
  */
 import { join } from 'node:path';
 
 import { resolveLearningRates, type TrainConfig } from '../config/train-config.ts';
 import { createTripletLoader } from '../data/triplet-loader.ts';
+import type { StopRequest } from '../util/interrupt.ts';
 import { getLogger } from '../util/logger.ts';
 import { checkTripletFrames } from './check-frames.ts';
 import { createLrSchedule, initialScheduleState } from './lr-schedule.ts';
@@ -93,6 +94,12 @@ export interface TrainOptions {
    * wasm with more than one core, else 1.
    */
   threads?: number;
+  /**
+   * Polled between steps: once it reports a signal, the run writes a
+   * checkpoint of the step it finished and throws TrainInterruptedError
+   * (see `deferInterrupts`). Default: never stops.
+   */
+  stop?: StopRequest;
 }
 
 /** What a finished run reports. */
@@ -107,7 +114,10 @@ export interface TrainResult {
   lastLosses: Record<string, number>;
 }
 
-/** Trains the generator as `options.config` says; see the module docs. */
+/**
+ * Trains the generator as `options.config` says; see the module docs.
+ * @throws TrainInterruptedError when `options.stop` asks it to stop.
+ */
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const { config, outDir } = options;
   const logger = getLogger();
@@ -207,6 +217,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         data: options.dataRoot,
       },
       stopAfter: Math.min(config.steps, options.stopAfterStep ?? Infinity),
+      stop: options.stop,
     });
     failed = false;
     return {

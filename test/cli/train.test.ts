@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
 import {
   cpSync,
   existsSync,
   mkdirSync,
   readFileSync,
   readdirSync,
+  readlinkSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -13,8 +15,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import { saveCheckpoint } from '../../src/models/checkpoint.ts';
 import { createGenerator } from '../../src/models/generator.ts';
-import { makeTempDir } from '../helpers/paths.ts';
-import { runCli } from '../helpers/run-cli.ts';
+import { makeTempDir, REPO_ROOT } from '../helpers/paths.ts';
+import { runCli, type CliResult } from '../helpers/run-cli.ts';
 import { UCF_TRIPLETS, writeTinyConfig } from '../train/tiny-config.ts';
 
 const temp = makeTempDir('fruc-train-cli-');
@@ -64,7 +66,110 @@ describe('fruc train', () => {
   });
 });
 
+/** Training steps logged so far in run folder `out`. */
+function stepsLogged(out: string): number {
+  const path = join(out, 'log.jsonl');
+  return existsSync(path)
+    ? readFileSync(path, 'utf8').split('\n')
+      .filter((line) => line.includes('"g_total"')).length
+    : 0;
+}
+
+/**
+ * Runs `fruc train --backend wasm <args>` in a child process and sends it
+ * SIGINT, as Ctrl-C does, once `ready()` holds (polled every 20 ms).
+ */
+function interruptTrain(
+  args: string[],
+  ready: () => boolean,
+): Promise<CliResult> {
+  const child = spawn(process.execPath,
+    [join(REPO_ROOT, 'bin', 'fruc.js'), 'train', '--backend', 'wasm',
+      ...args], { cwd: REPO_ROOT });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const poll = setInterval(() => {
+    if (ready()) {
+      clearInterval(poll);
+      child.kill('SIGINT');
+    }
+  }, 20);
+  const limit = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  return new Promise((resolve) => {
+    child.on('close', (code) => {
+      clearInterval(poll);
+      clearTimeout(limit);
+      resolve({ status: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
 const lastLine = (text: string) => text.trim().split('\n').at(-1) ?? '';
+
+describe('fruc train and Ctrl-C', () => {
+  const long = writeTinyConfig(temp.dir, {
+    steps: 1000,
+    validation: { every: 1000, samples: 2 },
+    checkpoint: { every: 1000 },
+  }, 'long.json');
+
+  it('stops after the current step, saves it, says how to resume and ' +
+    'exits 130; --resume continues from that step', async () => {
+    const out = join(temp.dir, 'stopped');
+
+    const result = await interruptTrain(
+      ['--config', long, '--data', UCF_TRIPLETS, '--out', out],
+      () => stepsLogged(out) >= 2);
+
+    expect(result.status).toBe(130);
+    expect(result.stderr).toContain(
+      'fruc: interrupted (SIGINT); stopping after the current step; ' +
+      'interrupt again to stop at once.');
+    const match = new RegExp('^fruc: interrupted \\(SIGINT\\); stopped ' +
+      'after step (\\d+) of 1000; saved checkpoint (\\S+); continue ' +
+      'with: fruc train --out (\\S+) --resume$').exec(lastLine(result.stderr));
+    expect(match, result.stderr).not.toBeNull();
+    const step = Number(match?.[1]);
+    expect(match?.[2]).toBe(join(out, 'checkpoints', `step-${step}`));
+    expect(match?.[3]).toBe(out);
+    expect(readlinkSync(join(out, 'checkpoints', 'latest')))
+      .toBe(`step-${step}`);
+    expect(stepsLogged(out)).toBe(step);
+
+    const resumed = train('--out', out, '--resume', '--steps', `${step + 1}`);
+
+    expect(resumed.stderr).toContain(`restoring checkpoint ${match?.[2]}`);
+    expect(resumed.status).toBe(0);
+    expect(resumed.stdout).toContain(`trained ${step + 1} steps`);
+    expect(stepsLogged(out)).toBe(step + 1);
+  });
+
+  it('before the first step removes the new run folder, so a new run ' +
+    'there works', async () => {
+    const out = join(temp.dir, 'stopped-early');
+
+    const result = await interruptTrain(
+      ['--config', long, '--data', UCF_TRIPLETS, '--out', out,
+        '--threads', '2'],
+      () => existsSync(join(out, '.fruc-output')));
+
+    expect(result.status).toBe(130);
+    expect(lastLine(result.stderr)).toBe(
+      'fruc: interrupted (SIGINT); stopped before the first step; ' +
+      `nothing was saved and ${out} was removed.`);
+    expect(existsSync(out)).toBe(false);
+    const again = train(
+      '--config', config, '--data', UCF_TRIPLETS, '--out', out,
+      '--steps', '1');
+    expect(again.status).toBe(0);
+  });
+});
 
 describe('fruc train --help', () => {
   it('says that --resume defaults --config and --data to the run\'s', () => {
@@ -77,6 +182,7 @@ describe('fruc train --help', () => {
     expect(help).toContain('with --resume it may be left out, the run ' +
       'folder keeps a copy');
   });
+
 });
 
 describe('fruc train: bad input gets one line and status 2', () => {
