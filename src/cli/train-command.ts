@@ -10,9 +10,7 @@ import {
   type TrainConfig,
 } from '../config/train-config.ts';
 import { UsageError } from '../errors.ts';
-import { RunDataUnknownError } from '../train/errors.ts';
 import { deferInterrupts, exitInterrupted } from '../util/interrupt.ts';
-import { getLogger } from '../util/logger.ts';
 import {
   BACKEND_OPTION,
   OVERWRITE_OPTION,
@@ -33,7 +31,7 @@ const TRAIN_OPTIONS: OptionSpec[] = [
     description:
       'triplets: fruc extract output, triplet folders or a Middlebury ' +
       'folder; with --resume it may be left out, the run\'s checkpoints ' +
-      'record the data it trained on',
+      'record the data it trained on (other data needs --new-data)',
   },
   {
     flags: '--out <dir>',
@@ -44,6 +42,13 @@ const TRAIN_OPTIONS: OptionSpec[] = [
     description:
       'continue the run in --out from checkpoints/latest (same step, ' +
       'learning rate and data position)',
+  },
+  {
+    flags: '--new-data',
+    description:
+      'with --resume: continue on a --data other than the run\'s; the ' +
+      'best checkpoint then compares validation PSNR across two ' +
+      'validation sets (without it such a --data is refused)',
   },
   {
     flags: '--init <checkpoint>',
@@ -73,6 +78,7 @@ interface TrainFlags {
   data?: string;
   out?: string;
   resume?: boolean;
+  newData?: boolean;
   init?: string;
   steps?: number;
   threads?: number;
@@ -114,37 +120,36 @@ async function resolveConfig(flags: TrainFlags, out: string) {
 /**
  * The data folder, made absolute (checkpoints record it, and `--resume`
  * may run from another folder): `--data`, or with `--resume` the data the
- * run's latest checkpoint records. Refuses a `--resume` with no run folder
- * or no checkpoint before anything else.
+ * run's latest checkpoint records; see `resolveResumeData` for a `--data`
+ * other than that. Refuses a `--resume` with no run folder or no
+ * checkpoint before anything else.
  */
 async function resolveData(flags: TrainFlags, out: string): Promise<string> {
-  let checkpoint: string | undefined;
   if (flags.resume) {
-    const { findResumeCheckpoint } = await import('../train/run-folder.ts');
-    checkpoint = await findResumeCheckpoint(out);
+    const { findResumeCheckpoint, resolveResumeData } = await import(
+      '../train/run-folder.ts');
+    const checkpoint = await findResumeCheckpoint(out);
+    return resolveResumeData(
+      checkpoint, flags.data, flags.newData ?? false);
   }
-  if (flags.data) {
-    return resolve(flags.data);
+  if (flags.newData) {
+    throw new UsageError(
+      'train: --new-data changes the data of a resumed run; pass it ' +
+        'with --resume, or leave it out.');
   }
-  if (!checkpoint) {
+  if (!flags.data) {
     throw new UsageError(
       'train: no data; pass --data DIR (or --resume to continue a run).');
   }
-  const { readRunData } = await import('../train/run-folder.ts');
-  const recorded = await readRunData(checkpoint);
-  if (!recorded) {
-    throw new RunDataUnknownError(checkpoint);
-  }
-  getLogger().info(`data: ${recorded}, as the run recorded it`);
-  return recorded;
+  return resolve(flags.data);
 }
 
 /**
- * Builds `fruc train --config FILE --data DIR --out DIR [--resume]
- * [--init CKPT] [--steps N] [--backend] [--overwrite]`; with `--resume`,
- * `--config` and `--data` default to what the run folder records.
- * Ctrl-C stops after the running step and saves it; a second one stops
- * at once.
+ * Builds `fruc train --config FILE --data DIR --out DIR [--resume
+ * [--new-data]] [--init CKPT] [--steps N] [--backend] [--overwrite]`;
+ * with `--resume`, `--config` and `--data` default to what the run folder
+ * records. Ctrl-C stops after the running step and saves it; a second
+ * one stops at once.
  */
 export function createTrainCommand(): Command {
   const command = new Command('train').description(

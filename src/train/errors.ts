@@ -95,3 +95,18 @@ export class CheckpointDamagedError extends FrucError {
     this.name = 'CheckpointDamagedError';
   }
 }
+
+/** `--resume --data DIR` names other data than the run trained on. */
+export class ResumeDataError extends FrucError {
+  constructor(dataRoot: string, recorded: string) {
+    super(
+      'FRUC_RESUME_DATA',
+      `cannot resume on --data ${dataRoot}: the run trained on ` +
+        `${recorded}; leave out --data to continue on it, or add ` +
+        '--new-data to train on the new folder (the best checkpoint then ' +
+        'compares validation PSNR across two validation sets).',
+      2,
+    );
+    this.name = 'ResumeDataError';
+  }
+}

@@ -4,7 +4,7 @@
  * removed again when a new run fails or is interrupted before its first
  * checkpoint, so that a failed run never blocks the next one.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 
@@ -16,9 +16,12 @@ import {
   writeFileAtomically,
 } from '../util/atomic.ts';
 import { removeOnInterrupt } from '../util/interrupt.ts';
+import { getLogger } from '../util/logger.ts';
 import {
   NoRunFolderError,
+  ResumeDataError,
   ResumeError,
+  RunDataUnknownError,
   TrainConfigError,
 } from './errors.ts';
 import { asCheckpointDamaged, resolvePointer } from './train-checkpoint.ts';
@@ -76,6 +79,48 @@ export async function readRunData(
     return undefined;
   }
   return resolve(recorded);
+}
+
+/** `path` with links resolved where it exists, else made absolute. */
+function realPath(path: string): string {
+  return existsSync(path) ? realpathSync(path) : resolve(path);
+}
+
+/**
+ * The data a resumed run trains on: `dataRoot` when given, else what
+ * `checkpoint` records. A `dataRoot` other than the recorded one is
+ * refused unless `newData`, because validation would then use other
+ * triplets than the best checkpoint was chosen on; with `newData` a
+ * warning says so.
+ * @throws RunDataUnknownError without `dataRoot` when nothing is recorded.
+ * @throws ResumeDataError when `dataRoot` differs and `newData` is unset.
+ */
+export async function resolveResumeData(
+  checkpoint: string,
+  dataRoot: string | undefined,
+  newData: boolean,
+): Promise<string> {
+  const recorded = await readRunData(checkpoint);
+  const logger = getLogger();
+  if (dataRoot === undefined) {
+    if (!recorded) {
+      throw new RunDataUnknownError(checkpoint);
+    }
+    logger.info(`data: ${recorded}, as the run recorded it`);
+    return recorded;
+  }
+  const data = resolve(dataRoot);
+  if (!recorded || realPath(recorded) === realPath(data)) {
+    return data;
+  }
+  if (!newData) {
+    throw new ResumeDataError(dataRoot, recorded);
+  }
+  logger.warn(
+    `--new-data: training continues on ${data}, not ${recorded}; ` +
+      'validation now uses other triplets, so the best checkpoint ' +
+      'compares PSNR across two validation sets.');
+  return data;
 }
 
 /**

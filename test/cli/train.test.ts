@@ -183,6 +183,14 @@ describe('fruc train --help', () => {
       'folder keeps a copy');
   });
 
+  it('says that other data on --resume needs --new-data', () => {
+    const help = runCli(['train', '--help']).stdout.replace(/\s+/g, ' ');
+
+    expect(help).toContain('(other data needs --new-data)');
+    expect(help).toContain('--new-data with --resume: continue on a ' +
+      '--data other than the run\'s; the best checkpoint then compares ' +
+      'validation PSNR across two validation sets');
+  });
 });
 
 describe('fruc train: bad input gets one line and status 2', () => {
@@ -308,6 +316,18 @@ describe('fruc train: bad input gets one line and status 2', () => {
     expect(lastLine(result.stderr)).toMatch(what);
   });
 
+  it('--resume with --data other than the run trained on', () => {
+    expectError(train('--out', run, '--resume', '--data', otherData()),
+      new RegExp('^fruc: error: cannot resume on --data .*other-data: the ' +
+        `run trained on ${UCF_TRIPLETS}; leave out --data .* add --new-data`));
+  });
+
+  it('--new-data without --resume', () => {
+    expectError(train('--config', config, '--data', UCF_TRIPLETS,
+      '--out', out, '--new-data'),
+    /--new-data changes the data of a resumed run; pass it with --resume/);
+  });
+
   it('--init that is not a generator checkpoint', () => {
     expectError(train('--config', config, '--data', UCF_TRIPLETS,
       '--out', out, '--init', temp.dir), /is not a checkpoint/);
@@ -321,5 +341,36 @@ describe('fruc train: bad input gets one line and status 2', () => {
       '--init', join(run, 'checkpoints', 'step-3')),
     /--init .* does not fit this config .*width 4, levels 2/);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+/** Triplets 1-5 of UCF101, linked into a folder of their own. */
+function otherData(): string {
+  const dir = join(temp.dir, 'other-data');
+  if (!existsSync(dir)) {
+    mkdirSync(dir);
+    for (const id of ['1', '2', '3', '4', '5']) {
+      symlinkSync(join(UCF_TRIPLETS, id), join(dir, id));
+    }
+  }
+  return dir;
+}
+
+describe('fruc train --resume --new-data', () => {
+  it('trains on the new data, records it and warns', () => {
+    const moved = join(temp.dir, 'moved-run');
+    cpSync(run, moved, { recursive: true, verbatimSymlinks: true });
+
+    const result = train('--out', moved, '--resume', '--data', otherData(),
+      '--new-data', '--steps', '5');
+
+    expect(result.status).toBe(0);
+    expect(result.stderr.replace(/\s+/g, ' ')).toContain(
+      `--new-data: training continues on ${otherData()}, not ` +
+      `${UCF_TRIPLETS}; validation now uses other triplets, so the best ` +
+      'checkpoint compares PSNR across two validation sets.');
+    const info = JSON.parse(readFileSync(
+      join(moved, 'checkpoints', 'step-5', 'checkpoint.json'), 'utf8'));
+    expect(info.meta.data).toBe(otherData());
   });
 });
