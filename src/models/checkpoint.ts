@@ -154,9 +154,11 @@ async function readArtifacts(
   const total = buffers.reduce((sum, b) => sum + b.byteLength, 0);
   const expected = expectedBytes(weightSpecs);
   if (total !== expected) {
-    throw new CheckpointMismatchError(
+    // A size that disagrees with the checkpoint's own manifest is damage
+    // (a truncated or partly copied file), not a model mismatch.
+    throw new CheckpointUnreadableError(
       join(dir, name),
-      `weights hold ${total} bytes but the manifest needs ${expected}`,
+      `its weights hold ${total} bytes but its manifest needs ${expected}`,
     );
   }
   const weightData = new Uint8Array(total);

@@ -227,14 +227,15 @@ describe('checkpoints', () => {
       expect(tf.memory().numTensors).toBe(before);
     });
 
-    it('when the weights file is truncated then FRUC_CHECKPOINT_MISMATCH', async () => {
+    it('when the weights file is truncated then FRUC_CHECKPOINT_UNREADABLE', async () => {
       const dir = await saved();
       const weights = join(dir, 'generator', 'weights.bin');
       truncateSync(weights, readFileSync(weights).byteLength - 100);
 
       await expect(loadModelInterpolator(dir)).rejects.toMatchObject({
-        code: 'FRUC_CHECKPOINT_MISMATCH',
-        message: expect.stringMatching(/weights hold \d+ bytes but the manifest needs/),
+        code: 'FRUC_CHECKPOINT_UNREADABLE',
+        message: expect.stringMatching(
+          /its weights hold \d+ bytes but its manifest needs \d+\); the checkpoint is damaged/),
       });
     });
 

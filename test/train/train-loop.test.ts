@@ -229,7 +229,7 @@ describe('a new run that fails before its first checkpoint leaves no ' +
   it.each([
     ['generator/model.json is not JSON', 'FRUC_CHECKPOINT_UNREADABLE',
       (g: string) => writeFileSync(join(g, 'model.json'), '{nope')],
-    ['weights.bin is truncated', 'FRUC_CHECKPOINT_MISMATCH',
+    ['weights.bin is truncated', 'FRUC_CHECKPOINT_UNREADABLE',
       (g: string) => writeFileSync(join(g, 'weights.bin'), 'short')],
     ['manifest shapes do not match', 'FRUC_CHECKPOINT_MISMATCH',
       reverseFirstShape],
