@@ -13,6 +13,20 @@ export class FfmpegMissingError extends FrucError {
   }
 }
 
+/** ffmpeg or ffprobe exists but this user may not run it. */
+export class FfmpegNotRunnableError extends FrucError {
+  constructor(tool: string, path: string) {
+    super(
+      'FRUC_FFMPEG_NOT_RUNNABLE',
+      `${tool} at ${path} cannot be run (no execute permission); make it ` +
+        `executable (chmod a+x) or set ${tool.toUpperCase()}_PATH to ` +
+        'another binary.',
+      3,
+    );
+    this.name = 'FfmpegNotRunnableError';
+  }
+}
+
 /** ffmpeg ran and failed. */
 export class FfmpegFailedError extends FrucError {
   constructor(what: string, detail: string) {

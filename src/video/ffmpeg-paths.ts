@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-import { FfmpegMissingError } from './errors.ts';
+import { FfmpegMissingError, FfmpegNotRunnableError } from './errors.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -36,6 +36,19 @@ function onPath(tool: Tool): string | undefined {
 const cache = new Map<Tool, string>();
 
 /**
+ * Throws unless this user may execute `path`: a binary installed by
+ * another user without execute bits for others would otherwise fail every
+ * probe as if the input were no video.
+ */
+function checkRunnable(tool: Tool, path: string): void {
+  try {
+    accessSync(path, constants.X_OK);
+  } catch {
+    throw new FfmpegNotRunnableError(tool, path);
+  }
+}
+
+/**
  * Finds a binary. Order: `FFMPEG_PATH` / `FFPROBE_PATH`, ffmpeg-static (when
  * its binary was downloaded), the @ffmpeg-installer / @ffprobe-installer
  * packages, then the tool on PATH.
@@ -50,6 +63,7 @@ export function getToolPath(tool: Tool): string {
     if (!existsSync(env)) {
       throw new FfmpegMissingError(`${tool} (${env} from ${tool.toUpperCase()}_PATH)`);
     }
+    checkRunnable(tool, env);
     cache.set(tool, env);
     return env;
   }
@@ -60,6 +74,7 @@ export function getToolPath(tool: Tool): string {
   if (!found) {
     throw new FfmpegMissingError(tool);
   }
+  checkRunnable(tool, found);
   cache.set(tool, found);
   return found;
 }
