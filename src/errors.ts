@@ -53,6 +53,19 @@ export class ForeignFolderError extends FrucError {
   }
 }
 
+/** The folder an output would be written in is not writable. */
+export class OutputNotWritableError extends FrucError {
+  constructor(path: string, dir: string) {
+    super(
+      'FRUC_OUTPUT_NOT_WRITABLE',
+      `${path} cannot be written: this user may not write in ${dir}; ` +
+        'choose another output location or fix its permissions.',
+      2,
+    );
+    this.name = 'OutputNotWritableError';
+  }
+}
+
 /** An input file or folder does not exist. */
 export class InputMissingError extends FrucError {
   constructor(path: string, what = 'input') {

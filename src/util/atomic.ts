@@ -1,8 +1,12 @@
-import { existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 
-import { ForeignFolderError, OutputExistsError } from '../errors.ts';
+import {
+  ForeignFolderError,
+  OutputExistsError,
+  OutputNotWritableError,
+} from '../errors.ts';
 import { removeOnInterrupt } from './interrupt.ts';
 
 /**
@@ -26,6 +30,7 @@ export function checkDestination(
   overwrite: boolean,
   kind: OutputKind,
 ): void {
+  checkWritable(path);
   if (!existsSync(path)) {
     return;
   }
@@ -43,6 +48,23 @@ export function checkDestination(
   }
   if (!isFolder && kind === 'folder') {
     throw new ForeignFolderError(path, 'is a file, not an output folder');
+  }
+}
+
+/**
+ * Throws {@link OutputNotWritableError} unless this user may create
+ * entries in the nearest existing folder above `path`, where the output
+ * (or the folders leading to it) will be made: found before any work.
+ */
+function checkWritable(path: string): void {
+  let dir = dirname(resolve(path));
+  while (!existsSync(dir) && dirname(dir) !== dir) {
+    dir = dirname(dir);
+  }
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new OutputNotWritableError(path, dir);
   }
 }
 
