@@ -150,21 +150,7 @@ export function createTripletLoader(
     const [prev, middle, next] = await Promise.all(
       [ref.prev, ref.middle, ref.next].map(loadFrame),
     );
-    const { width, height } = middle;
-    for (const frame of [prev, next]) {
-      if (frame.width !== width || frame.height !== height) {
-        throw new TrainDataError(
-          `triplet ${ref.id} mixes frame sizes (${frame.width}x` +
-            `${frame.height} and ${width}x${height}); fix or remove it.`,
-        );
-      }
-    }
-    if (width < cropSize || height < cropSize) {
-      throw new TrainDataError(
-        `triplet ${ref.id} is ${width}x${height}, smaller than cropSize ` +
-          `${cropSize}; lower cropSize in the config or remove the triplet.`,
-      );
-    }
+    checkTripletSizes(ref.id, [prev, middle, next], cropSize);
     return { prev, middle, next };
   }
 
@@ -233,4 +219,30 @@ export function createTripletLoader(
     },
     batchAt,
   };
+}
+
+/**
+ * Throws {@link TrainDataError} unless the three frames of triplet `id`
+ * (previous, middle, next) share one size of at least `cropSize` square.
+ */
+export function checkTripletSizes(
+  id: string,
+  [prev, middle, next]: { width: number; height: number }[],
+  cropSize: number,
+): void {
+  const { width, height } = middle;
+  for (const frame of [prev, next]) {
+    if (frame.width !== width || frame.height !== height) {
+      throw new TrainDataError(
+        `triplet ${id} mixes frame sizes (${frame.width}x` +
+          `${frame.height} and ${width}x${height}); fix or remove it.`,
+      );
+    }
+  }
+  if (width < cropSize || height < cropSize) {
+    throw new TrainDataError(
+      `triplet ${id} is ${width}x${height}, smaller than cropSize ` +
+        `${cropSize}; lower cropSize in the config or remove the triplet.`,
+    );
+  }
 }

@@ -6,7 +6,7 @@
  */
 import { open } from 'node:fs/promises';
 
-import { TrainDataError } from '../data/errors.ts';
+import { checkTripletSizes } from '../data/triplet-loader.ts';
 import type { TripletRef } from '../data/triplet-layouts.ts';
 import { readPng } from '../image/png-io.ts';
 
@@ -50,22 +50,8 @@ export async function checkTripletFrames(
   cropSize: number,
 ): Promise<void> {
   for (const ref of triplets) {
-    const [prev, middle, next] = await Promise.all(
+    const sizes = await Promise.all(
       [ref.prev, ref.middle, ref.next].map(pngSize));
-    const { width, height } = middle;
-    for (const frame of [prev, next]) {
-      if (frame.width !== width || frame.height !== height) {
-        throw new TrainDataError(
-          `triplet ${ref.id} mixes frame sizes (${frame.width}x` +
-            `${frame.height} and ${width}x${height}); fix or remove it.`,
-        );
-      }
-    }
-    if (width < cropSize || height < cropSize) {
-      throw new TrainDataError(
-        `triplet ${ref.id} is ${width}x${height}, smaller than cropSize ` +
-          `${cropSize}; lower cropSize in the config or remove the triplet.`,
-      );
-    }
+    checkTripletSizes(ref.id, sizes, cropSize);
   }
 }
