@@ -7,10 +7,9 @@ import { selectBackend } from '../../src/backend/select-backend.ts';
 import { loadGeneratorCheckpoint } from '../../src/models/checkpoint.ts';
 import { disposeLayersModel } from '../../src/models/dispose.ts';
 import { readRunLog } from '../../src/train/run-log.ts';
-import { train, type TrainOptions } from '../../src/train/train-loop.ts';
 import type { StopRequest } from '../../src/util/interrupt.ts';
 import { makeTempDir } from '../helpers/paths.ts';
-import { tinyConfig, UCF_TRIPLETS } from './tiny-config.ts';
+import { trainTiny } from './train-tiny.ts';
 
 const temp = makeTempDir('fruc-step-loop-');
 afterAll(() => temp.cleanup());
@@ -19,17 +18,7 @@ beforeAll(async () => {
   await selectBackend('wasm');
 });
 
-function run(
-  overrides: Partial<TrainOptions> & { outDir: string },
-  configOverrides: Record<string, unknown> = {},
-) {
-  return train({
-    config: tinyConfig(configOverrides),
-    dataRoot: UCF_TRIPLETS,
-    backend: 'wasm',
-    ...overrides,
-  });
-}
+const run = trainTiny;
 
 /** Training steps logged so far in run folder `outDir`. */
 function stepsLogged(outDir: string): number {

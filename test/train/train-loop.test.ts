@@ -15,10 +15,10 @@ import { selectBackend } from '../../src/backend/select-backend.ts';
 import { loadGeneratorCheckpoint } from '../../src/models/checkpoint.ts';
 import { disposeLayersModel } from '../../src/models/dispose.ts';
 import { readRunLog } from '../../src/train/run-log.ts';
-import { train, type TrainOptions } from '../../src/train/train-loop.ts';
+import { train } from '../../src/train/train-loop.ts';
 import { makeTempDir } from '../helpers/paths.ts';
 import { writeDataWithBadFrame, writeSmallTriplets } from './bad-data.ts';
-import { tinyConfig, UCF_TRIPLETS } from './tiny-config.ts';
+import { trainTiny } from './train-tiny.ts';
 
 const temp = makeTempDir('fruc-train-loop-');
 let runCount = 0;
@@ -33,17 +33,7 @@ function newOut(): string {
   return join(temp.dir, `run-${runCount}`);
 }
 
-function run(
-  overrides: Partial<TrainOptions> & { outDir: string },
-  configOverrides: Record<string, unknown> = {},
-) {
-  return train({
-    config: tinyConfig(configOverrides),
-    dataRoot: UCF_TRIPLETS,
-    backend: 'wasm',
-    ...overrides,
-  });
-}
+const run = trainTiny;
 
 async function generatorWeights(checkpoint: string): Promise<number[][]> {
   const { model } = await loadGeneratorCheckpoint(checkpoint);

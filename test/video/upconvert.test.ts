@@ -262,7 +262,8 @@ describe('upconvert', () => {
     })).rejects.toMatchObject({
       code: 'FRUC_STREAM_COPY_FAILED',
       message: expect.stringMatching(
-        /the subtitle stream #0 \(subrip\) cannot be copied into a \.mp4 file .*write a \.mkv file instead/,
+        new RegExp('the subtitle stream #0 \\(subrip\\) cannot be copied ' +
+          'into a \\.mp4 file .*write a \\.mkv file instead'),
       ),
     });
 
