@@ -4,12 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { selectBackend } from '../../src/backend/select-backend.ts';
-import { loadGeneratorCheckpoint } from '../../src/models/checkpoint.ts';
-import { disposeLayersModel } from '../../src/models/dispose.ts';
-import { readRunLog } from '../../src/train/run-log.ts';
 import type { StopRequest } from '../../src/util/interrupt.ts';
 import { makeTempDir } from '../helpers/paths.ts';
-import { trainTiny } from './train-tiny.ts';
+import { generatorWeights, stepLosses, trainTiny } from './train-tiny.ts';
 
 const temp = makeTempDir('fruc-step-loop-');
 afterAll(() => temp.cleanup());
@@ -37,21 +34,6 @@ function interruptDuring(outDir: string, step: number): StopRequest {
       return stepsLogged(outDir) >= step ? 'SIGINT' : undefined;
     },
   };
-}
-
-/** Loss terms and learning rates of every step (timings left out). */
-function stepLosses(outDir: string) {
-  return readRunLog(join(outDir, 'log.jsonl'))
-    .filter((r) => 'g_total' in r)
-    .map(({ step, g_total, g_pixel, g_adv, d_total, lrG, lrD }) =>
-      ({ step, g_total, g_pixel, g_adv, d_total, lrG, lrD }));
-}
-
-async function generatorWeights(checkpoint: string): Promise<number[][]> {
-  const { model } = await loadGeneratorCheckpoint(checkpoint);
-  const values = model.getWeights().map((w) => Array.from(w.dataSync()));
-  disposeLayersModel(model);
-  return values;
 }
 
 describe('runSteps when asked to stop', () => {

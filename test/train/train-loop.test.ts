@@ -12,13 +12,11 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { selectBackend } from '../../src/backend/select-backend.ts';
-import { loadGeneratorCheckpoint } from '../../src/models/checkpoint.ts';
-import { disposeLayersModel } from '../../src/models/dispose.ts';
 import { readRunLog } from '../../src/train/run-log.ts';
 import { train } from '../../src/train/train-loop.ts';
 import { makeTempDir } from '../helpers/paths.ts';
 import { writeDataWithBadFrame, writeSmallTriplets } from './bad-data.ts';
-import { trainTiny } from './train-tiny.ts';
+import { generatorWeights, stepLosses, trainTiny } from './train-tiny.ts';
 
 const temp = makeTempDir('fruc-train-loop-');
 let runCount = 0;
@@ -34,21 +32,6 @@ function newOut(): string {
 }
 
 const run = trainTiny;
-
-async function generatorWeights(checkpoint: string): Promise<number[][]> {
-  const { model } = await loadGeneratorCheckpoint(checkpoint);
-  const values = model.getWeights().map((w) => Array.from(w.dataSync()));
-  disposeLayersModel(model);
-  return values;
-}
-
-/** Loss terms of every step in a run log (validation lines left out). */
-function stepLosses(outDir: string) {
-  return readRunLog(join(outDir, 'log.jsonl'))
-    .filter((r) => 'g_total' in r)
-    .map(({ step, g_total, g_pixel, g_adv, d_total, d_real, d_fake }) =>
-      ({ step, g_total, g_pixel, g_adv, d_total, d_real, d_fake }));
-}
 
 describe('train', () => {
   const straight = newOut();
