@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 
 import { extractTriplets } from '../data/extract.ts';
 import { EXTRACT_DEFAULTS } from '../data/extract-options.ts';
@@ -40,6 +40,15 @@ const EXTRACT_OPTIONS: OptionSpec[] = [
     defaultValue: EXTRACT_DEFAULTS.stride,
   },
   {
+    flags: '--gaps <list>',
+    description:
+      'comma-separated frame gaps g: each first frame f gives the triplet ' +
+      '(f, f+g, f+2g) per gap; larger gaps give larger motion',
+    parse: gapList,
+    defaultValue: EXTRACT_DEFAULTS.gaps,
+    defaultText: EXTRACT_DEFAULTS.gaps.join(','),
+  },
+  {
     flags: '--max-triplets <m>',
     description: 'most triplets kept per source (default: no limit)',
     parse: intInRange(1),
@@ -66,18 +75,43 @@ const EXTRACT_OPTIONS: OptionSpec[] = [
     parse: numberInRange(0, 255),
     defaultValue: EXTRACT_DEFAULTS.staticThreshold,
   },
+  {
+    flags: '--min-crop-motion <t>',
+    description:
+      'with --crop-size: redraw crops whose mean absolute difference ' +
+      'between previous and next frame (0..255) is below this, so still ' +
+      'background gives way to motion; 0 takes every crop',
+    parse: numberInRange(0, 255),
+    defaultValue: EXTRACT_DEFAULTS.minCropMotion,
+  },
   OVERWRITE_OPTION,
 ];
+
+/** Parses `--gaps`: comma-separated whole numbers >= 1, each once. */
+function gapList(value: string): number[] {
+  const gaps = value.split(',').map((part) => Number(part.trim()));
+  if (gaps.some((gap) => !Number.isInteger(gap) || gap < 1)) {
+    throw new InvalidArgumentError(
+      'expected whole numbers >= 1 separated by commas, such as 1,2,3.',
+    );
+  }
+  if (new Set(gaps).size !== gaps.length) {
+    throw new InvalidArgumentError('a gap is listed twice; list each once.');
+  }
+  return gaps;
+}
 
 interface ExtractFlags {
   out?: string;
   cropSize?: number;
   cropsPerTriplet: number;
   stride: number;
+  gaps: number[];
   maxTriplets?: number;
   seed: string;
   sceneThreshold: number;
   staticThreshold: number;
+  minCropMotion: number;
   overwrite?: boolean;
 }
 

@@ -13,6 +13,8 @@ export interface OptionSpec {
   description: string;
   parse?: (value: string) => unknown;
   defaultValue?: unknown;
+  /** How `--help` shows the default, where its plain form reads badly. */
+  defaultText?: string;
   choices?: readonly string[];
 }
 
@@ -28,7 +30,7 @@ export function addOptions(command: Command, specs: OptionSpec[]): Command {
       option.argParser((value: string) => parse(value));
     }
     if (spec.defaultValue !== undefined) {
-      option.default(spec.defaultValue);
+      option.default(spec.defaultValue, spec.defaultText);
     }
     command.addOption(option);
   }

@@ -1,5 +1,8 @@
 import seedrandom from 'seedrandom';
 
+import { cropFrame, type Frame } from '../image/frame.ts';
+import { meanAbsDiff } from '../video/scene-cut.ts';
+
 /** A window of a frame: top-left corner (x, y) and size, in pixels. */
 export interface CropRect {
   x: number;
@@ -50,4 +53,39 @@ export function createCropPicker(seed: string): CropPicker {
       return crops;
     },
   };
+}
+
+/** Draws per wanted crop that {@link pickMovingCrops} makes at most. */
+export const MOVING_CROP_DRAWS = 10;
+
+/**
+ * Up to `count` crops of `size` in which `prev` and `next` differ by a
+ * mean absolute difference (0..255) of at least `minMotion`: crops are
+ * drawn one at a time and static ones dropped, at most
+ * {@link MOVING_CROP_DRAWS} draws per wanted crop. With `minMotion` 0 it
+ * returns the same crops as `picker.pick`.
+ */
+export function pickMovingCrops(
+  picker: CropPicker,
+  prev: Frame,
+  next: Frame,
+  size: number,
+  count: number,
+  minMotion: number,
+): CropRect[] {
+  const crops: CropRect[] = [];
+  for (let draw = 0; draw < count * MOVING_CROP_DRAWS; draw++) {
+    const [crop] = picker.pick(prev.width, prev.height, size, 1);
+    const moving = minMotion === 0 || meanAbsDiff(
+      cropFrame(prev, crop.x, crop.y, size, size),
+      cropFrame(next, crop.x, crop.y, size, size),
+    ) >= minMotion;
+    if (moving) {
+      crops.push(crop);
+      if (crops.length === count) {
+        break;
+      }
+    }
+  }
+  return crops;
 }

@@ -18,6 +18,13 @@ export interface ExtractOptions {
    * is used and no middle frame appears twice.
    */
   stride?: number;
+  /**
+   * Frame distances `g` between the previous and the middle frame (and the
+   * middle and the next): each first frame `f` gives one triplet
+   * `(f, f + g, f + 2g)` per gap, so larger gaps train larger motion.
+   * Distinct whole numbers >= 1. Default [1]: consecutive frames.
+   */
+  gaps?: number[];
   /** Most triplets kept per source, >= 1. Default: no limit. */
   maxTriplets?: number;
   /**
@@ -37,6 +44,14 @@ export interface ExtractOptions {
    * Default 1.0.
    */
   staticThreshold?: number;
+  /**
+   * With `cropSize`: crops whose mean absolute difference between prev and
+   * next (0..255) is below this are drawn again (at most 10 draws per
+   * wanted crop), so crops of a still background give way to moving ones;
+   * a triplet left with no crop counts as static. 0 takes every crop.
+   * Default 0.
+   */
+  minCropMotion?: number;
   /** Replace an existing output folder. Default false. */
   overwrite?: boolean;
 }
@@ -47,10 +62,12 @@ export interface ResolvedExtractOptions {
   cropSize: number | null;
   cropsPerTriplet: number;
   stride: number;
+  gaps: number[];
   maxTriplets: number | null;
   seed: string;
   sceneThreshold: number;
   staticThreshold: number;
+  minCropMotion: number;
   overwrite: boolean;
 }
 
@@ -58,9 +75,11 @@ export interface ResolvedExtractOptions {
 export const EXTRACT_DEFAULTS = {
   cropsPerTriplet: 1,
   stride: 2,
+  gaps: [1],
   seed: '0',
   sceneThreshold: DEFAULT_SCENE_CUT.threshold,
   staticThreshold: 1.0,
+  minCropMotion: 0,
 } as const;
 
 function checkInt(flag: string, value: number, min: number): number {
@@ -80,6 +99,21 @@ function checkRange(flag: string, value: number, max: number): number {
     );
   }
   return value;
+}
+
+function checkGaps(gaps: number[]): number[] {
+  if (gaps.length === 0) {
+    throw new UsageError(
+      'extract: --gaps is empty; give frame gaps such as 1 or 1,2,3.',
+    );
+  }
+  gaps.forEach((gap) => checkInt('--gaps', gap, 1));
+  if (new Set(gaps).size !== gaps.length) {
+    throw new UsageError(
+      `extract: --gaps ${gaps.join(',')} repeats a gap; list each once.`,
+    );
+  }
+  return [...gaps].sort((a, b) => a - b);
 }
 
 /**
@@ -107,6 +141,7 @@ export function resolveExtractOptions(
     cropSize,
     cropsPerTriplet,
     stride: checkInt('--stride', options.stride ?? d.stride, 1),
+    gaps: checkGaps(options.gaps ?? [...d.gaps]),
     maxTriplets: options.maxTriplets === undefined
       ? null
       : checkInt('--max-triplets', options.maxTriplets, 1),
@@ -115,6 +150,8 @@ export function resolveExtractOptions(
       '--scene-threshold', options.sceneThreshold ?? d.sceneThreshold, 1),
     staticThreshold: checkRange(
       '--static-threshold', options.staticThreshold ?? d.staticThreshold, 255),
+    minCropMotion: checkRange(
+      '--min-crop-motion', options.minCropMotion ?? d.minCropMotion, 255),
     overwrite: options.overwrite ?? false,
   };
 }

@@ -14,7 +14,12 @@ import { checkDestination, writeAtomically } from '../util/atomic.ts';
 import { getLogger } from '../util/logger.ts';
 import { openFrameSource, type FrameSource } from '../video/frame-source.ts';
 import { isSceneCut, meanAbsDiff } from '../video/scene-cut.ts';
-import { createCropPicker, wholeFrame, type CropRect } from './crops.ts';
+import {
+  createCropPicker,
+  pickMovingCrops,
+  wholeFrame,
+  type CropRect,
+} from './crops.ts';
 import { CropTooLargeError } from './errors.ts';
 import {
   resolveExtractOptions,
@@ -147,51 +152,71 @@ async function extractSource(
   const seconds = (index: number) => (index * fps.den) / fps.num;
   await mkdir(join(root, ref.name));
 
-  const window: Frame[] = [];
-  for await (const frame of source.frames()) {
-    const index = summary.framesRead++;
-    window.push(frame);
-    if (window.length > 3) {
-      window.shift();
-    }
-    const first = index - 2;
-    if (first < 0 || first % opts.stride !== 0) {
-      continue;
-    }
-
+  const keepTriplet = async (
+    [prev, middle, next]: Frame[],
+    first: number,
+    gap: number,
+    name: string,
+  ): Promise<void> => {
     summary.candidates++;
-    const [prev, middle, next] = window;
     const verdict = judge(prev, middle, next, opts);
     if (verdict === 'scene-cut') {
       summary.skippedSceneCut++;
-      continue;
+      return;
     }
     if (verdict === 'static') {
       summary.skippedStatic++;
-      continue;
+      return;
     }
-
     const crops: CropRect[] = opts.cropSize === null
       ? [wholeFrame(width, height)]
-      : picker.pick(width, height, opts.cropSize, opts.cropsPerTriplet);
+      : pickMovingCrops(picker, prev, next, opts.cropSize,
+        opts.cropsPerTriplet, opts.minCropMotion);
+    if (crops.length === 0) {
+      summary.skippedStatic++;
+      return;
+    }
+    const frames: [number, number, number] =
+      [first, first + gap, first + 2 * gap];
     for (let k = 0; k < crops.length; k++) {
       const suffix = crops.length > 1 ? `-c${k}` : '';
-      const id = `${ref.name}/${String(first).padStart(6, '0')}${suffix}`;
+      const id = `${ref.name}/${name}${suffix}`;
       await writeTriplet(join(root, id), [prev, middle, next], crops[k]);
-      const frames: [number, number, number] = [first, first + 1, first + 2];
       triplets.push({
         id,
         source: ref.path,
         frames,
-        timestamps: [seconds(first), seconds(first + 1), seconds(first + 2)],
+        timestamps: [seconds(frames[0]), seconds(frames[1]),
+          seconds(frames[2])],
         frameSize: { width, height },
         crop: crops[k],
       });
       summary.written++;
     }
     summary.kept++;
-    if (opts.maxTriplets !== null && summary.kept >= opts.maxTriplets) {
-      break;
+  };
+
+  const widest = Math.max(...opts.gaps);
+  const window: Frame[] = [];
+  sourceLoop: for await (const frame of source.frames()) {
+    const index = summary.framesRead++;
+    window.push(frame);
+    if (window.length > 2 * widest + 1) {
+      window.shift();
+    }
+    for (const gap of opts.gaps) {
+      const first = index - 2 * gap;
+      if (first < 0 || first % opts.stride !== 0) {
+        continue;
+      }
+      const at = window.length - 1 - 2 * gap;
+      const triplet = [window[at], window[at + gap], window[at + 2 * gap]];
+      const name = String(first).padStart(6, '0') +
+        (opts.gaps.length > 1 || gap !== 1 ? `-g${gap}` : '');
+      await keepTriplet(triplet, first, gap, name);
+      if (opts.maxTriplets !== null && summary.kept >= opts.maxTriplets) {
+        break sourceLoop;
+      }
     }
   }
 
@@ -229,9 +254,11 @@ function manifestOptions(
     cropSize: opts.cropSize,
     cropsPerTriplet: opts.cropsPerTriplet,
     stride: opts.stride,
+    gaps: opts.gaps,
     maxTriplets: opts.maxTriplets,
     seed: opts.seed,
     sceneThreshold: opts.sceneThreshold,
     staticThreshold: opts.staticThreshold,
+    minCropMotion: opts.minCropMotion,
   };
 }

@@ -78,6 +78,8 @@ export async function extractPhase(
       cropsPerTriplet: extract.cropsPerTriplet,
       maxTriplets: extract.maxTriplets ?? undefined,
       stride: extract.stride,
+      gaps: extract.gaps,
+      minCropMotion: extract.minCropMotion,
     });
     return { dir, totals: summary.total };
   });

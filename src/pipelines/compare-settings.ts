@@ -34,6 +34,10 @@ const extractSchema = z.strictObject({
   maxTriplets: z.int().min(1).nullable().default(null),
   /** Frames between the first frames of consecutive triplets. Default 2. */
   stride: z.int().min(1).default(2),
+  /** Frame gaps: triplets (f, f + g, f + 2g) for each g. Default [1]. */
+  gaps: z.array(z.int().min(1)).min(1).default([1]),
+  /** Crops with less prev/next difference (0..255) are redrawn. */
+  minCropMotion: z.number().min(0).max(255).default(0),
 });
 
 /** Schema of a pipeline settings file. Objects are strict. */

@@ -80,15 +80,21 @@ describe('fruc extract', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('requires --out and rejects a bad stride', () => {
+  it('requires --out and rejects a bad stride or gap', () => {
     const noOut = runCli(['extract', BOX]);
     const badStride = runCli([
       'extract', BOX, '--out', join(temp.dir, 's'), '--stride', '0',
+    ]);
+    const badGaps = runCli([
+      'extract', BOX, '--out', join(temp.dir, 'g'), '--gaps', '1,x',
     ]);
 
     expect(noOut.status).toBe(2);
     expectOneLineError(noOut.stderr, /pass --out DIR/);
     expect(badStride.status).toBe(2);
     expect(badStride.stderr).toMatch(/--stride.*whole number >= 1/);
+    expect(badGaps.status).toBe(2);
+    expectOneLineError(badGaps.stderr, /--gaps.*such as 1,2,3/);
+    expect(existsSync(join(temp.dir, 'g'))).toBe(false);
   });
 });

@@ -95,5 +95,9 @@ describe('extractTriplets on bad input', () => {
       .rejects.toMatchObject({ code: 'FRUC_USAGE' });
     await expect(extractTriplets([BOX], { out: outDir(), stride: 0 }))
       .rejects.toMatchObject({ message: expect.stringContaining('--stride') });
+    await expect(extractTriplets([BOX], { out: outDir(), gaps: [2, 2] }))
+      .rejects.toMatchObject({ message: expect.stringContaining('repeats') });
+    await expect(extractTriplets([BOX], { out: outDir(), gaps: [] }))
+      .rejects.toMatchObject({ message: expect.stringContaining('--gaps') });
   });
 });

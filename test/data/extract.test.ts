@@ -12,6 +12,7 @@ import { readPng } from '../../src/image/png-io.ts';
 import { createLogger, setLogger } from '../../src/util/logger.ts';
 import { runFfmpeg } from '../../src/video/ffmpeg.ts';
 import { openFrameSource } from '../../src/video/frame-source.ts';
+import { meanAbsDiff } from '../../src/video/scene-cut.ts';
 import { makeTempDir, sharedData } from '../helpers/paths.ts';
 
 const BOX = sharedData('videos', 'box.mp4');
@@ -145,6 +146,58 @@ describe('extractTriplets', () => {
     const original = await readPng(join(DAVIS, name));
     expect([stored.width, stored.height]).toEqual([960, 507]);
     expect(sameBytes(stored.data, original.data)).toBe(true);
+  });
+
+  it('cuts one triplet per frame gap, g frames apart', async () => {
+    const out = outDir();
+
+    const summary = await extractTriplets([DAVIS], {
+      out, maxTriplets: 4, stride: 5, gaps: [3, 1], cropSize: 64,
+    });
+
+    expect(summary.sources[0]).toMatchObject({ kept: 4, written: 4 });
+    const manifest = await readManifest(out);
+    expect(manifest.options.gaps).toEqual([1, 3]);
+    const ids = manifest.triplets.map((t) => t.id).sort();
+    expect(ids).toEqual([
+      'davis-selfie-960x507/000000-g1', 'davis-selfie-960x507/000000-g3',
+      'davis-selfie-960x507/000005-g1', 'davis-selfie-960x507/000005-g3',
+    ]);
+    const t = manifest.triplets.find((m) => m.id.endsWith('000005-g3'))!;
+    expect(t.frames).toEqual([5, 8, 11]);
+    const { x, y, width, height } = t.crop;
+    for (const [i, index] of t.frames.entries()) {
+      const name = `${String(index).padStart(3, '0')}.png`;
+      const expected = cropFrame(
+        await readPng(join(DAVIS, name)), x, y, width, height);
+      const stored = await readPng(join(out, t.id, `frame${i}.png`));
+      expect(sameBytes(stored.data, expected.data)).toBe(true);
+    }
+  });
+
+  it('redraws still crops until prev and next differ enough', async () => {
+    const motion = async (out: string, ids: string[]) => Promise.all(
+      ids.map(async (id) => meanAbsDiff(
+        await readPng(join(out, id, 'frame0.png')),
+        await readPng(join(out, id, 'frame2.png')),
+      )));
+    const options = {
+      maxTriplets: 6, cropSize: 64, cropsPerTriplet: 3, gaps: [2],
+    };
+    const anyOut = outDir();
+    const movingOut = outDir();
+
+    await extractTriplets([BOX], { ...options, out: anyOut });
+    const summary = await extractTriplets([BOX], {
+      ...options, out: movingOut, minCropMotion: 8,
+    });
+
+    const anyIds = (await readManifest(anyOut)).triplets.map((t) => t.id);
+    const movingIds = (await readManifest(movingOut)).triplets.map((t) => t.id);
+    expect(Math.min(...await motion(anyOut, anyIds))).toBeLessThan(8);
+    expect(Math.min(...await motion(movingOut, movingIds))).toBeGreaterThanOrEqual(8);
+    expect(movingIds.length).toBe(summary.total.written);
+    expect(summary.total.written).toBeGreaterThan(0);
   });
 
   it('reads the videos and frame folders inside a folder', async () => {
