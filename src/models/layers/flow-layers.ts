@@ -38,7 +38,7 @@ export class ResizeScale extends tf.layers.Layer {
     const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
     return tf.tidy(() => {
       const [, height, width] = x.shape;
-      const resized = tf.image.resizeBilinear(x, [
+      const resized = this.factor === 1 ? x : tf.image.resizeBilinear(x, [
         height * this.factor,
         width * this.factor,
       ]);
