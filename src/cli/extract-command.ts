@@ -50,7 +50,8 @@ const EXTRACT_OPTIONS: OptionSpec[] = [
   },
   {
     flags: '--max-triplets <m>',
-    description: 'most triplets kept per source (default: no limit)',
+    description: 'most triplets kept per source: the first ones in time, ' +
+      'so raise --stride to spread them (default: no limit)',
     parse: intInRange(1),
   },
   {

@@ -12,6 +12,7 @@ import {
   createRepeatInterpolator,
 } from '../models/baselines.ts';
 import { findDefaultCheckpoint } from '../models/default-checkpoint.ts';
+import { openFrameSource } from '../video/frame-source.ts';
 import type { Interpolator } from '../models/interpolator.ts';
 import { checkDestination } from '../util/atomic.ts';
 import { checkOutputPath, isFolderOutput } from '../video/frame-sink.ts';
@@ -140,15 +141,16 @@ export interface UpconvertFlags {
 /**
  * The method and checkpoint to use: `--method` and `--checkpoint` as
  * given; with neither, the shipped generator (`checkpoints/default`) where
- * it exists, else blend.
+ * it exists, else blend. `shipped` is that generator's folder, `null` when
+ * none ships.
  */
 export function resolveMethod(
   flags: UpconvertFlags,
-  shipped: string | undefined = findDefaultCheckpoint(),
+  shipped: string | null = findDefaultCheckpoint() ?? null,
 ): { method: UpconvertMethodName; checkpoint?: string } {
   const checkpoint = flags.checkpoint ??
     (flags.method === undefined || flags.method === 'model'
-      ? shipped
+      ? shipped ?? undefined
       : undefined);
   const method = flags.method ?? (checkpoint ? 'model' : 'blend');
   if (method === 'model' && !checkpoint) {
@@ -238,6 +240,8 @@ export function createUpconvertCommand(): Command {
   ) => {
     const { method, checkpoint } = resolveMethod(flags);
     checkPaths(input, output, flags);
+    // An input ffmpeg cannot read is refused before any model loads.
+    await openFrameSource(input);
     const interpolatorOrFilter = await createMethod(method, checkpoint, flags);
     try {
       const result = await upconvert(input, output, {

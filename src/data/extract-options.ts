@@ -136,6 +136,14 @@ export function resolveExtractOptions(
         'size or leave --crops-per-triplet out.',
     );
   }
+  const minCropMotion = checkRange(
+    '--min-crop-motion', options.minCropMotion ?? d.minCropMotion, 255);
+  if (minCropMotion > 0 && cropSize === null) {
+    throw new UsageError(
+      'extract: --min-crop-motion needs --crop-size (whole frames are not ' +
+        'redrawn); give a crop size or leave --min-crop-motion out.',
+    );
+  }
   return {
     out: options.out,
     cropSize,
@@ -150,8 +158,7 @@ export function resolveExtractOptions(
       '--scene-threshold', options.sceneThreshold ?? d.sceneThreshold, 1),
     staticThreshold: checkRange(
       '--static-threshold', options.staticThreshold ?? d.staticThreshold, 255),
-    minCropMotion: checkRange(
-      '--min-crop-motion', options.minCropMotion ?? d.minCropMotion, 255),
+    minCropMotion,
     overwrite: options.overwrite ?? false,
   };
 }

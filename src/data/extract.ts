@@ -96,6 +96,14 @@ export async function extractTriplets(
       sources: summaries,
       total: sumTotals(summaries),
     };
+    if (summary.total.candidates === 0) {
+      const span = 2 * Math.min(...opts.gaps) + 1;
+      throw new UsageError(
+        `extract: no source has the ${span} frames that a triplet with ` +
+          `gap ${Math.min(...opts.gaps)} spans; give smaller --gaps or ` +
+          'longer inputs.',
+      );
+    }
     const manifest: Manifest = {
       version: 1,
       createdBy: 'fruc extract',

@@ -78,10 +78,10 @@ function requireDefaultCheckpoint(): string {
 
 /**
  * `--methods` when none are given: the baselines, and the shipped
- * generator where it exists.
+ * generator where it exists (`null`: none ships).
  */
 export function defaultMethods(
-  shipped: string | undefined = findDefaultCheckpoint(),
+  shipped: string | null = findDefaultCheckpoint() ?? null,
 ): string[] {
   const baselines = [...BASELINE_METHODS];
   return shipped ? [...baselines, DEFAULT_METHOD] : baselines;

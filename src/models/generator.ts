@@ -264,6 +264,9 @@ export function createGenerator(
     apply(tf.layers.conv2d({
       name: `${tag}_squeeze`, filters: channels, kernelSize: 1,
       activation: 'relu',
+      // Named: the conv default (Glorot normal) escapes the seeding of
+      // `seedGlorotKernels`, and runs would not repeat.
+      kernelInitializer: 'glorotUniform',
     }), cost);
 
   // 2. Coarse motion: block matching at 1/2^L plus a learned correction.

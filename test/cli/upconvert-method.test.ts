@@ -19,7 +19,7 @@ describe('upconvert method choice', () => {
   });
 
   it('falls back to blend where no generator ships', () => {
-    expect(resolveMethod(BASE, undefined)).toEqual(
+    expect(resolveMethod(BASE, null)).toEqual(
       { method: 'blend', checkpoint: undefined });
   });
 
@@ -31,7 +31,7 @@ describe('upconvert method choice', () => {
   });
 
   it('refuses --method model where none ships and none is given', () => {
-    expect(() => resolveMethod({ ...BASE, method: 'model' }, undefined))
+    expect(() => resolveMethod({ ...BASE, method: 'model' }, null))
       .toThrow(/none ships \(checkpoints\/default is missing\); pass --checkpoint DIR/);
   });
 });

@@ -84,6 +84,17 @@ describe('extractTriplets on bad input', () => {
     expect(readdirSync(parent)).toEqual([]);
   });
 
+  it('rejects gaps too wide for every input and leaves nothing', async () => {
+    const out = outDir();
+
+    await expect(extractTriplets([DAVIS], { out, gaps: [40], cropSize: 64 }))
+      .rejects.toMatchObject({
+        code: 'FRUC_USAGE',
+        message: expect.stringContaining('81 frames that a triplet with gap 40'),
+      });
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('rejects several crops of whole frames and empty inputs', async () => {
     await expect(
       extractTriplets([BOX], { out: outDir(), cropsPerTriplet: 2 }),
@@ -99,5 +110,9 @@ describe('extractTriplets on bad input', () => {
       .rejects.toMatchObject({ message: expect.stringContaining('repeats') });
     await expect(extractTriplets([BOX], { out: outDir(), gaps: [] }))
       .rejects.toMatchObject({ message: expect.stringContaining('--gaps') });
+    await expect(extractTriplets([BOX], { out: outDir(), minCropMotion: 4 }))
+      .rejects.toMatchObject({
+        message: expect.stringContaining('--min-crop-motion needs --crop-size'),
+      });
   });
 });

@@ -30,7 +30,7 @@ describe('default checkpoint', () => {
   });
 
   it('joins the eval baselines when it ships', () => {
-    expect(defaultMethods(undefined)).toEqual(['repeat', 'blend', 'minterpolate']);
+    expect(defaultMethods(null)).toEqual(['repeat', 'blend', 'minterpolate']);
     expect(defaultMethods(DEFAULT_CHECKPOINT)).toEqual(
       ['repeat', 'blend', 'minterpolate', 'default']);
   });
