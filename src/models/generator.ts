@@ -179,11 +179,10 @@ interface BlockMatch {
 }
 
 /**
- * Straight-motion block matching of two frames at one level: normalised
- * cross-correlation of grey `blockSize` squares at every displacement
- * within `radius`,
- * and its soft arg-max as flows `+d` to the next frame and `-d` to the
- * previous one.
+ * Straight-motion block matching of two frames at one level: the
+ * correlation of locally normalised grey values over `blockSize` squares
+ * for every move within `radius` (see `BilateralCost`), and its soft
+ * arg-max as flows `+d` to the next frame and `-d` to the previous one.
  */
 function blockMatch(
   tag: string,
