@@ -146,13 +146,20 @@ function upsampleMotion(tag: string, motion: Motion, factor: number): Motion {
   };
 }
 
-function addMotion(tag: string, base: Motion, delta: Motion): Motion {
+/** `base` plus `delta`; without a delta mask logit, `base`'s is kept. */
+function addMotion(
+  tag: string,
+  base: Motion,
+  delta: Omit<Motion, 'maskLogit'> & { maskLogit?: Sym },
+): Motion {
   const add = (what: string, a: Sym, b: Sym) =>
     apply(tf.layers.add({ name: `${tag}_${what}` }), [a, b]);
   return {
     flowPrev: add('flow_prev', base.flowPrev, delta.flowPrev),
     flowNext: add('flow_next', base.flowNext, delta.flowNext),
-    maskLogit: add('mask', base.maskLogit, delta.maskLogit),
+    maskLogit: delta.maskLogit
+      ? add('mask', base.maskLogit, delta.maskLogit)
+      : base.maskLogit,
   };
 }
 
@@ -204,13 +211,8 @@ function blockMatch(
 
 /** `base` moved by a block match; the mask logit is kept. */
 function addMatch(tag: string, base: Motion, match: BlockMatch): Motion {
-  const add = (what: string, a: Sym, b: Sym) =>
-    apply(tf.layers.add({ name: `${tag}_${what}` }), [a, b]);
-  return {
-    flowPrev: add('flow_prev', base.flowPrev, match.flowPrev),
-    flowNext: add('flow_next', base.flowNext, match.flow),
-    maskLogit: base.maskLogit,
-  };
+  return addMotion(tag, base,
+    { flowPrev: match.flowPrev, flowNext: match.flow });
 }
 
 /**
