@@ -62,6 +62,7 @@ export interface ResolvedExtractOptions {
   cropSize: number | null;
   cropsPerTriplet: number;
   stride: number;
+  /** Distinct, in ascending order. */
   gaps: number[];
   maxTriplets: number | null;
   seed: string;

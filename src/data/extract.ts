@@ -97,11 +97,10 @@ export async function extractTriplets(
       total: sumTotals(summaries),
     };
     if (summary.total.candidates === 0) {
-      const span = 2 * Math.min(...opts.gaps) + 1;
+      const gap = opts.gaps[0]; // sorted: the smallest
       throw new UsageError(
-        `extract: no source has the ${span} frames that a triplet with ` +
-          `gap ${Math.min(...opts.gaps)} spans; give smaller --gaps or ` +
-          'longer inputs.',
+        `extract: no source has the ${2 * gap + 1} frames that a triplet ` +
+          `with gap ${gap} spans; give smaller --gaps or longer inputs.`,
       );
     }
     const manifest: Manifest = {
@@ -204,7 +203,7 @@ async function extractSource(
     summary.kept++;
   };
 
-  const widest = Math.max(...opts.gaps);
+  const widest = opts.gaps[opts.gaps.length - 1];
   const window: Frame[] = [];
   sourceLoop: for await (const frame of source.frames()) {
     const index = summary.framesRead++;
