@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 
+import {
+  hasShiftedProductKernels,
+  type ProductOffsets,
+  shiftedProduct,
+} from '../../kernels/shifted-product.ts';
+
 /** Arguments of {@link BilateralCost} and {@link SoftFlow}. */
 export interface CostVolumeArgs {
   /** Layer name (keeps weight and node names stable across builds). */
@@ -72,6 +78,40 @@ function shiftFilter(offsets: [number, number][], reach: number): tf.Tensor4D {
 }
 
 /**
+ * Where each move's products read the two frames: `prev` at `-a` and
+ * `next` at `D - a`, with `a = floor(D / 2)`.
+ */
+function bilateralOffsets(radius: number): ProductOffsets[] {
+  return displacements(radius).map(([dx, dy]) => {
+    const ax = -Math.floor(dx / 2);
+    const ay = -Math.floor(dy / 2);
+    return { ax, ay, bx: ax + dx, by: ay + dy };
+  });
+}
+
+/**
+ * {@link shiftedProduct} from stock ops, for backends without its
+ * kernels: each input's shifted copies from one convolution with one-hot
+ * filters (far faster than slicing per move), then a multiply. Exported
+ * for the tests that check both forms agree.
+ */
+export function shiftedProductByConv(
+  a: tf.Tensor4D,
+  b: tf.Tensor4D,
+  offsets: ProductOffsets[],
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const reach = Math.max(...offsets.map((o) =>
+      Math.max(Math.abs(o.ax), Math.abs(o.ay), Math.abs(o.bx), Math.abs(o.by))));
+    const shiftedA = tf.conv2d(a, shiftFilter(
+      offsets.map((o): [number, number] => [o.ax, o.ay]), reach), 1, 'same');
+    const shiftedB = tf.conv2d(b, shiftFilter(
+      offsets.map((o): [number, number] => [o.bx, o.by]), reach), 1, 'same');
+    return tf.mul(shiftedA, shiftedB);
+  });
+}
+
+/**
  * Bilateral block-matching cost for a middle frame: inputs
  * `[prev, next]` (`[b, h, w, c]` images of one level), output
  * `[b, h, w, (2r + 1) ** 2]` whose channel for move `D` is the mean, over
@@ -81,10 +121,10 @@ function shiftFilter(offsets: [number, number][], reach: number): tf.Tensor4D {
  * interval, passing through `x` midway, explains both frames (about 1 for
  * a perfect match, about 0 for none). Moves with an odd part pass half a
  * pixel from `x`; searching every whole move, not only even ones, is what
- * finds motions of half a pixel per half interval. Each move's shifted
- * copies come from one convolution with one-hot filters, far faster than
- * slicing per move. The layer has no weights. Registered as
- * `BilateralCost`.
+ * finds motions of half a pixel per half interval. The products come
+ * from the project's shifted-product kernel where the backend has it
+ * (wasm, cpu), else from one-hot convolutions. The layer has no
+ * weights. Registered as `BilateralCost`.
  */
 export class BilateralCost extends tf.layers.Layer {
   static className = 'BilateralCost';
@@ -107,17 +147,13 @@ export class BilateralCost extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const [prev, next] = inputs as tf.Tensor4D[];
     return tf.tidy(() => {
-      const moves = displacements(this.radius);
-      const reach = Math.ceil(this.radius / 2);
-      const atPrev = moves.map(([dx, dy]): [number, number] =>
-        [-Math.floor(dx / 2), -Math.floor(dy / 2)]);
-      const atNext = moves.map(([dx, dy], m): [number, number] =>
-        [atPrev[m][0] + dx, atPrev[m][1] + dy]);
-      const shiftedPrev = tf.conv2d(normaliseLocally(prev, this.normWindow),
-        shiftFilter(atPrev, reach), 1, 'same');
-      const shiftedNext = tf.conv2d(normaliseLocally(next, this.normWindow),
-        shiftFilter(atNext, reach), 1, 'same');
-      return boxMean(tf.mul(shiftedPrev, shiftedNext), this.aggregate);
+      const a = normaliseLocally(prev, this.normWindow);
+      const b = normaliseLocally(next, this.normWindow);
+      const offsets = bilateralOffsets(this.radius);
+      const products = hasShiftedProductKernels()
+        ? shiftedProduct(a, b, offsets)
+        : shiftedProductByConv(a, b, offsets);
+      return boxMean(products, this.aggregate);
     });
   }
 
