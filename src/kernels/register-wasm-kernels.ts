@@ -16,6 +16,7 @@ import {
 import { registerDepthToSpaceGradient } from './depth-to-space-grad.ts';
 import { KernelUnavailableError } from './errors.ts';
 import { resizeBilinearGradWasm } from './resize-bilinear-grad.ts';
+import { sliceWasm } from './slice.ts';
 import { unsortedSegmentSumWasm } from './unsorted-segment-sum.ts';
 import { registerWarpKernels } from './warp-bilinear.ts';
 
@@ -27,8 +28,8 @@ type TensorInfo = tf.TensorInfo;
  * `UnsortedSegmentSum` (the gradient of gather), its
  * `Conv2DBackpropInput` (also the forward pass of conv2dTranspose) runs at a
  * sixth of the speed of its conv2d, and its `ResizeBilinearGrad` ignores
- * `halfPixelCenters`, and its `Concat` copies channel-wise concatenations
- * one pixel at a time; these replace or add them.
+ * `halfPixelCenters`, and its `Concat` and `Slice` copy channel-wise
+ * concatenations and slices one pixel at a time; these replace or add them.
  */
 export const WASM_KERNEL_NAMES = [
   'Conv2DBackpropFilter',
@@ -36,6 +37,7 @@ export const WASM_KERNEL_NAMES = [
   'UnsortedSegmentSum',
   'ResizeBilinearGrad',
   'Concat',
+  'Slice',
 ] as const;
 
 let registered = false;
@@ -113,6 +115,26 @@ export function registerWasmKernels(): void {
       throw new KernelUnavailableError('Concat');
     }
     return stockConcat.kernelFunc(args);
+  });
+
+  // The stock slice stays for strings.
+  const stockSlice = tf.getKernel('Slice', 'wasm');
+  replaceKernel('Slice', (args) => {
+    const out = sliceWasm({
+      inputs: args.inputs as unknown as { x: TensorInfo },
+      backend: args.backend as BackendWasm,
+      attrs: args.attrs as unknown as {
+        begin: number | number[];
+        size: number | number[];
+      },
+    });
+    if (out !== undefined) {
+      return out;
+    }
+    if (stockSlice === undefined) {
+      throw new KernelUnavailableError('Slice');
+    }
+    return stockSlice.kernelFunc(args);
   });
 
   registerDepthToSpaceGradient();

