@@ -240,8 +240,12 @@ export function createUpconvertCommand(): Command {
   ) => {
     const { method, checkpoint } = resolveMethod(flags);
     checkPaths(input, output, flags);
-    // An input ffmpeg cannot read is refused before any model loads.
-    await openFrameSource(input);
+    // An input ffmpeg cannot read is refused before any model loads; the
+    // source opened here is the one upconvert reads.
+    const source = await openFrameSource(input, {
+      folderFps: flags.fps,
+      product: 'the output',
+    });
     const interpolatorOrFilter = await createMethod(method, checkpoint, flags);
     try {
       const result = await upconvert(input, output, {
@@ -251,6 +255,7 @@ export function createUpconvertCommand(): Command {
         overwrite: flags.overwrite ?? false,
         folderFps: flags.fps,
         progress: flags.progress,
+        source,
       });
       process.stdout.write(`${formatSummary(result)}\n`);
     } finally {

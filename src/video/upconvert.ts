@@ -48,6 +48,12 @@ export interface UpconvertOptions {
   folderFps?: FrameRate;
   /** Show a progress bar on stderr (only drawn on a terminal). Default true. */
   progress?: boolean;
+  /**
+   * The input as `openFrameSource(inPath, { folderFps, product: 'the
+   * output' })` opened it, for a caller that opened it first (to refuse a
+   * bad input early) and need not probe it twice. Opened here if absent.
+   */
+  source?: FrameSource;
 }
 
 /** What one run did; `formatSummary` turns it into the CLI's last line. */
@@ -115,7 +121,7 @@ export async function upconvert(
   checkDestination(outPath.replace(/\/+$/, ''), overwrite,
     isFolderOutput(outPath) ? 'folder' : 'file');
 
-  const source = await openFrameSource(inPath, {
+  const source = options.source ?? await openFrameSource(inPath, {
     folderFps: options.folderFps,
     product: 'the output',
   });

@@ -1,4 +1,4 @@
-import { readdirSync, renameSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,10 @@ import {
   createRepeatInterpolator,
 } from '../../src/models/baselines.ts';
 import { createLogger, setLogger } from '../../src/util/logger.ts';
-import { listPngFrames } from '../../src/video/frame-source.ts';
+import {
+  listPngFrames,
+  openFrameSource,
+} from '../../src/video/frame-source.ts';
 import { histogramDistance } from '../../src/video/scene-cut.ts';
 import { formatSummary, upconvert } from '../../src/video/upconvert.ts';
 import { createCutDetector } from '../../src/video/upconvert-frames.ts';
@@ -103,6 +106,24 @@ describe('upconvert', () => {
     expect(formatSummary(result)).toMatch(
       /^upconverted 10 -> 20 frames, 24\.000 -> 48\.000 fps \(48\).*method blend/,
     );
+  });
+
+  it('reads a source the caller opened instead of opening the input again', async () => {
+    const parent = join(dir, 'given');
+    mkdirSync(parent);
+    const input = davisFolder(parent, 4);
+    // Opened at 30 fps: upconvert's own opening would use its default 24.
+    const source = await openFrameSource(input, { folderFps: { num: 30, den: 1 } });
+
+    const result = await upconvert(input, join(dir, 'davis-given'), {
+      factor: 2,
+      method: createBlendInterpolator(),
+      progress: false,
+      source,
+    });
+
+    expect(result).toMatchObject({ framesIn: 4, framesOut: 8,
+      fpsIn: { num: 30, den: 1 }, fpsOut: { num: 60, den: 1 } });
   });
 
   it('factor 4 on a short clip gives 4 x N frames at 4 x the rate', async () => {
