@@ -16,8 +16,8 @@ export interface Interpolator {
   interpolate(prev: Frame, next: Frame): Promise<Frame>;
   /**
    * How many `interpolate` calls it can usefully run at once (worker
-   * threads); callers that stream frames keep that many in flight.
-   * Default 1.
+   * threads); callers that stream frames keep up to twice that many in
+   * flight, so that no thread waits for work. Default 1.
    */
   readonly concurrency?: number;
   /** Frees tensors or processes held by the interpolator. */

@@ -70,8 +70,9 @@ describe('interpolateStream with a concurrent interpolator', () => {
 
     expect(concurrent).toHaveLength(factor * 7);
     expect(concurrent).toEqual(sequential);
-    expect(seen.maxInFlight).toBeGreaterThan(1);
-    expect(seen.maxInFlight).toBeLessThanOrEqual(3);
+    // Twice the concurrency is submitted ahead, no more.
+    expect(seen.maxInFlight).toBeGreaterThan(3);
+    expect(seen.maxInFlight).toBeLessThanOrEqual(6);
   });
 
   it('passes on a failure of a pair in flight', async () => {
