@@ -39,25 +39,32 @@ export function sliceWasm(args: {
   const strides = tf.util.computeStrides(x.shape);
   const inner = axis + 1 < rank ? strides[axis] : 1;
   const run = size[axis] * inner;
-  const rows = tf.util.sizeFromShape(size.slice(0, axis));
+  // Runs along the axis before `axis` are `step` apart in the source;
+  // the axes before that are walked with an index.
+  const lines = axis > 0 ? size[axis - 1] : 1;
+  const step = axis > 0 ? strides[axis - 1] : 0;
+  const outer = tf.util.sizeFromShape(size.slice(0, Math.max(axis - 1, 0)));
   // Views are taken after makeOutput: a heap resize detaches older ones.
   const src = backend.typedArrayFromHeap(x);
   const dst = backend.typedArrayFromHeap(out);
-  const index = new Array<number>(axis).fill(0);
-  for (let r = 0; r < rows; r++) {
-    let from = begin[axis] * inner;
-    for (let d = 0; d < axis; d++) {
+  const index = new Array<number>(Math.max(axis - 1, 0)).fill(0);
+  let to = 0;
+  for (let o = 0; o < outer; o++) {
+    let from = begin[axis] * inner +
+      (axis > 0 ? begin[axis - 1] * step : 0);
+    for (let d = 0; d < axis - 1; d++) {
       from += (begin[d] + index[d]) * strides[d];
     }
-    const to = r * run;
-    if (run >= SET_MIN) {
-      dst.set(src.subarray(from, from + run), to);
-    } else {
-      for (let j = 0; j < run; j++) {
-        dst[to + j] = src[from + j];
+    for (let line = 0; line < lines; line++, from += step, to += run) {
+      if (run >= SET_MIN) {
+        dst.set(src.subarray(from, from + run), to);
+      } else {
+        for (let j = 0; j < run; j++) {
+          dst[to + j] = src[from + j];
+        }
       }
     }
-    for (let d = axis - 1; d >= 0; d--) {
+    for (let d = axis - 2; d >= 0; d--) {
       if (++index[d] < size[d]) {
         break;
       }

@@ -91,7 +91,7 @@ describe('checkpoints', () => {
     const info = await readCheckpointInfo(dir);
     expect(info).toMatchObject({
       formatVersion: CHECKPOINT_FORMAT_VERSION,
-      modelKind: 'mc-blockmatch-v2',
+      modelKind: 'mc-blockmatch-v3',
       generator: SMALL,
       step: 42,
       meta: { seed: 3 },

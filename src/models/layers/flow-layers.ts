@@ -81,3 +81,45 @@ export class OcclusionBlend extends tf.layers.Layer {
   }
 }
 tf.serialization.registerClass(OcclusionBlend);
+
+/** Arguments of {@link ChannelSlice}. */
+export interface ChannelSliceArgs {
+  /** Layer name (keeps node names stable across builds). */
+  name: string;
+  /** First channel kept. */
+  start: number;
+  /** Channels kept. */
+  size: number;
+}
+
+/**
+ * Channels `[start, start + size)` of its input: `[b, h, w, c]` to
+ * `[b, h, w, size]`. Lets one convolution compute several heads at once.
+ * Registered as `ChannelSlice`.
+ */
+export class ChannelSlice extends tf.layers.Layer {
+  static className = 'ChannelSlice';
+  readonly start: number;
+  readonly size: number;
+
+  constructor(args: ChannelSliceArgs) {
+    super({ name: args.name });
+    this.start = args.start;
+    this.size = args.size;
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    const [batch, height, width] = inputShape as tf.Shape;
+    return [batch, height, width, this.size];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
+    return tf.slice(x, [0, 0, 0, this.start], [-1, -1, -1, this.size]);
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), start: this.start, size: this.size };
+  }
+}
+tf.serialization.registerClass(ChannelSlice);
