@@ -119,8 +119,8 @@ export function shiftedProductByConv(
   offsets: ProductOffsets[],
 ): tf.Tensor4D {
   return tf.tidy(() => {
-    const reach = Math.max(...offsets.map((o) =>
-      Math.max(Math.abs(o.ax), Math.abs(o.ay), Math.abs(o.bx), Math.abs(o.by))));
+    const reach = Math.max(...offsets.map((o) => Math.max(
+      Math.abs(o.ax), Math.abs(o.ay), Math.abs(o.bx), Math.abs(o.by))));
     const shiftedA = tf.conv2d(a, shiftFilter(
       offsets.map((o): [number, number] => [o.ax, o.ay]), reach), 1, 'same');
     const shiftedB = tf.conv2d(b, shiftFilter(
