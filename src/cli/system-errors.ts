@@ -60,16 +60,24 @@ function isSystemError(err: unknown): err is SystemError {
  * to, or fix its permissions.`; `undefined` for anything else (a bug).
  */
 export function describeSystemError(err: unknown): string | undefined {
-  if (!isSystemError(err) || err.path === undefined) {
+  if (!isSystemError(err)) {
     return undefined;
   }
   const reason = REASONS[err.code];
-  if (reason === undefined) {
+  // A write to an open file names no path; only a full disk is plain
+  // enough to report without one.
+  const what = err.path !== undefined
+    ? `use ${err.path}`
+    : PATHLESS.has(err.code) ? 'write the output' : undefined;
+  if (reason === undefined || what === undefined) {
     return undefined;
   }
   const where = err.syscall ? ` (${err.syscall})` : '';
-  return `cannot use ${err.path}${where}: ${reason.what}; ${reason.todo}.`;
+  return `cannot ${what}${where}: ${reason.what}; ${reason.todo}.`;
 }
+
+/** Codes explained even when the error names no path. */
+const PATHLESS = new Set(['ENOSPC', 'EDQUOT']);
 
 /** Folds a message onto one line (some library messages hold newlines). */
 export function oneLine(message: string): string {

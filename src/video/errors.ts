@@ -35,6 +35,19 @@ export class FfmpegFailedError extends FrucError {
   }
 }
 
+/** ffmpeg could not write its output: the disk is full (or over quota). */
+export class OutputDiskFullError extends FrucError {
+  constructor(what: string) {
+    super(
+      'FRUC_DISK_FULL',
+      `${what}: no space left on the device; free some space or choose ` +
+        'another disk.',
+      3,
+    );
+    this.name = 'OutputDiskFullError';
+  }
+}
+
 /** The input is not a video ffmpeg can read, or has no video stream. */
 export class NotAVideoError extends FrucError {
   constructor(path: string, reason: string) {

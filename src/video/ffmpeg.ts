@@ -8,7 +8,7 @@ import { PassThrough, type Readable } from 'node:stream';
 
 import ffmpeg from 'fluent-ffmpeg';
 
-import { FfmpegFailedError } from './errors.ts';
+import { FfmpegFailedError, OutputDiskFullError } from './errors.ts';
 import { getToolPath } from './ffmpeg-paths.ts';
 import type { FrameRate } from './frame-rate.ts';
 
@@ -143,6 +143,8 @@ export interface EncodeOptions {
   crf?: number;
   /** Format name when the extension does not say it (temporary names). */
   format?: string;
+  /** The path messages name, when `outPath` is a temporary name for it. */
+  shownPath?: string;
 }
 
 /** A running encoder: it ends when its source stream ends. */
@@ -179,7 +181,8 @@ export function encodeRgb(
     command.format(options.format);
   }
   const kill = killer(command);
-  const done = runCommand(command, `encoding ${options.outPath}`);
+  const done = runCommand(command,
+    `encoding ${options.shownPath ?? options.outPath}`);
   // Awaited by the sink; see startPiped.
   done.catch(() => undefined);
   return { done, kill };
@@ -225,13 +228,41 @@ function describeFailure(stderr: string | null, fallback: string): string {
   return picked.length > 0 ? picked.join(' | ') : fallback;
 }
 
+/**
+ * The line of ffmpeg's stderr that says its output could not be written,
+ * if any. ffmpeg exits 0 when only the trailer failed (Matroska on a full
+ * disk), so a run that ended is checked for it too.
+ */
+export function findWriteFailure(stderr: string | null): string | undefined {
+  return (stderr ?? '').split('\n').map((l) => l.trim()).find((l) =>
+    /error writing trailer|no space left on device|disk quota exceeded/i
+      .test(l));
+}
+
+/** The error for a run whose stderr is `stderr`: a full disk is named. */
+function failure(what: string, stderr: string | null, fallback: string):
+  Error {
+  const written = findWriteFailure(stderr);
+  if (written && /no space left|quota/i.test(written)) {
+    return new OutputDiskFullError(what);
+  }
+  return new FfmpegFailedError(what, written ?? describeFailure(stderr,
+    fallback));
+}
+
 function runCommand(command: ffmpeg.FfmpegCommand, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
     command
       .on('error', (err: Error, _stdout: string | null, stderr: string | null) => {
-        reject(new FfmpegFailedError(what, describeFailure(stderr, err.message)));
+        reject(failure(what, stderr, err.message));
       })
-      .on('end', () => resolve())
+      .on('end', (_stdout: string | null, stderr: string | null) => {
+        if (findWriteFailure(stderr) !== undefined) {
+          reject(failure(what, stderr, 'the output could not be written'));
+        } else {
+          resolve();
+        }
+      })
       .run();
   });
 }

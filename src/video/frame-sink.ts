@@ -155,6 +155,7 @@ async function openVideoSink(
       outPath: temp,
       copyStreamsFrom: options.copyStreamsFrom,
       format,
+      shownPath: finalPath,
     },
     source,
   );

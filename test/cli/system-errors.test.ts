@@ -1,4 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +57,18 @@ describe('describeSystemError', () => {
     expect(describeSystemError(err)).toBe(
       'cannot use /ro/out.mp4 (open): permission denied; choose a location ' +
         'you can write to, or fix its permissions.',
+    );
+  });
+
+  it('explains a full disk on a write that names no path', () => {
+    // /dev/full answers every write with ENOSPC, as a full disk does.
+    const fd = openSync('/dev/full', 'w');
+    const err = thrownBy(() => writeSync(fd, Buffer.alloc(16)));
+    closeSync(fd);
+
+    expect(describeSystemError(err)).toBe(
+      'cannot write the output (write): no space left on the device; free ' +
+        'some space or choose another disk.',
     );
   });
 
