@@ -13,6 +13,8 @@ import {
   DEFAULT_CHECKPOINT,
   findDefaultCheckpoint,
 } from '../../src/models/default-checkpoint.ts';
+import { ForeignFolderError } from '../../src/errors.ts';
+import { checkDestination } from '../../src/util/atomic.ts';
 import { REPO_ROOT, sharedData } from '../helpers/paths.ts';
 
 describe('default checkpoint', () => {
@@ -27,6 +29,11 @@ describe('default checkpoint', () => {
     await writeFile(join(dir, 'checkpoint.json'), '{}');
     expect(findDefaultCheckpoint(dir)).toBe(dir);
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('is not an output folder, so --overwrite cannot replace it', () => {
+    expect(() => checkDestination(DEFAULT_CHECKPOINT, true, 'folder'))
+      .toThrow(ForeignFolderError);
   });
 
   it('joins the eval baselines when it ships', () => {
