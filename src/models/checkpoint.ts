@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { writeAtomically } from '../util/atomic.ts';
 import { disposeLayersModel } from './dispose.ts';
 import {
+  CheckpointKindError,
   CheckpointMismatchError,
   CheckpointMissingError,
   CheckpointUnreadableError,
@@ -204,12 +205,21 @@ export async function loadWeightsInto(
   const { weightData, weightSpecs } = await readArtifacts(dir, name);
   const named = tf.io.decodeWeights(weightData as ArrayBuffer, weightSpecs);
   try {
-    model.loadWeights(named, true);
-  } catch (err) {
-    throw new CheckpointMismatchError(
-      join(dir, name),
-      (err as Error).message.split('\n')[0],
-    );
+    // Bytes of the right length can still be garbage (NaN frames out).
+    const bad = Object.keys(named).find((key) =>
+      !(named[key].dataSync() as Float32Array).every(Number.isFinite));
+    if (bad !== undefined) {
+      throw new CheckpointUnreadableError(join(dir, name, 'weights.bin'),
+        `${bad} holds NaN or infinite values`);
+    }
+    try {
+      model.loadWeights(named, true);
+    } catch (err) {
+      throw new CheckpointMismatchError(
+        join(dir, name),
+        (err as Error).message.split('\n')[0],
+      );
+    }
   } finally {
     tf.dispose(Object.values(named));
   }
@@ -271,10 +281,7 @@ export async function readCheckpointInfo(dir: string): Promise<CheckpointInfo> {
     );
   }
   if (parsed.data.modelKind !== GENERATOR_KIND) {
-    throw new CheckpointMismatchError(
-      dir,
-      `model kind ${parsed.data.modelKind} is not ${GENERATOR_KIND}`,
-    );
+    throw new CheckpointKindError(dir, parsed.data.modelKind, GENERATOR_KIND);
   }
   return parsed.data;
 }

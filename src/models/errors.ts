@@ -50,6 +50,19 @@ export class CheckpointMismatchError extends FrucError {
   }
 }
 
+/** The checkpoint was written for another generator architecture. */
+export class CheckpointKindError extends FrucError {
+  constructor(dir: string, kind: string, wanted: string) {
+    super(
+      'FRUC_CHECKPOINT_MISMATCH',
+      `${dir} holds a generator of model kind ${kind}, but this version of ` +
+        `fruc builds ${wanted}; retrain it with this version (see ` +
+        'pipelines/README.md) or load it with the version that wrote it.',
+    );
+    this.name = 'CheckpointKindError';
+  }
+}
+
 /** A generator config field is out of its documented range. */
 export class GeneratorConfigError extends FrucError {
   constructor(reason: string) {

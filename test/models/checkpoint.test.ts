@@ -239,16 +239,32 @@ describe('checkpoints', () => {
       });
     });
 
-    it('when the model kind is unknown then FRUC_CHECKPOINT_MISMATCH', async () => {
+    it('when the model kind is another then FRUC_CHECKPOINT_MISMATCH says to retrain', async () => {
       const dir = await saved();
       const path = join(dir, 'checkpoint.json');
       const info = JSON.parse(readFileSync(path, 'utf8'));
-      writeFileSync(path, JSON.stringify({ ...info, modelKind: 'unet-v9' }));
+      writeFileSync(path, JSON.stringify({ ...info, modelKind: 'mc-blockmatch-v2' }));
 
       await expect(loadModelInterpolator(dir)).rejects.toMatchObject({
         code: 'FRUC_CHECKPOINT_MISMATCH',
-        message: expect.stringMatching(/model kind unet-v9/),
+        message: expect.stringMatching(
+          /model kind mc-blockmatch-v2, but this version of fruc builds mc-blockmatch-v3; retrain it/),
       });
+    });
+
+    it('when the weights are garbage of the right size then FRUC_CHECKPOINT_UNREADABLE', async () => {
+      const dir = await saved();
+      const weights = join(dir, 'generator', 'weights.bin');
+      // Every byte 0xff: each float32 is a NaN.
+      writeFileSync(weights, Buffer.alloc(readFileSync(weights).byteLength, 0xff));
+      const before = tf.memory().numTensors;
+
+      await expect(loadModelInterpolator(dir)).rejects.toMatchObject({
+        code: 'FRUC_CHECKPOINT_UNREADABLE',
+        message: expect.stringMatching(
+          /weights\.bin cannot be read \(\S+ holds NaN or infinite values\); the checkpoint is damaged/),
+      });
+      expect(tf.memory().numTensors).toBe(before);
     });
   });
 });
