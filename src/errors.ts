@@ -53,13 +53,17 @@ export class ForeignFolderError extends FrucError {
   }
 }
 
-/** The folder an output would be written in is not writable. */
+/** The folder an output would be written in is not writable: this user
+ * lacks permission, or (`readOnly`) its file system is mounted read-only. */
 export class OutputNotWritableError extends FrucError {
-  constructor(path: string, dir: string) {
+  constructor(path: string, dir: string, readOnly = false) {
     super(
       'FRUC_OUTPUT_NOT_WRITABLE',
-      `${path} cannot be written: this user may not write in ${dir}; ` +
-        'choose another output location or fix its permissions.',
+      readOnly
+        ? `${path} cannot be written: ${dir} is on a read-only file ` +
+          'system; choose an output location on a writable disk.'
+        : `${path} cannot be written: this user may not write in ${dir}; ` +
+          'choose another output location or fix its permissions.',
       2,
     );
     this.name = 'OutputNotWritableError';

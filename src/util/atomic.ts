@@ -63,8 +63,9 @@ function checkWritable(path: string): void {
   }
   try {
     accessSync(dir, constants.W_OK);
-  } catch {
-    throw new OutputNotWritableError(path, dir);
+  } catch (err) {
+    const readOnly = (err as { code?: string }).code === 'EROFS';
+    throw new OutputNotWritableError(path, dir, readOnly);
   }
 }
 
