@@ -48,15 +48,15 @@ export class OutputDiskFullError extends FrucError {
   }
 }
 
-/** The input is not a video ffmpeg can read, or has no video stream. */
+/** The input is not a video ffmpeg can read, or has no video stream;
+ * `todo` replaces the default advice where a better one is known. */
 export class NotAVideoError extends FrucError {
-  constructor(path: string, reason: string) {
-    super(
-      'FRUC_NOT_A_VIDEO',
-      `${path} ${reason}; give a video file (mp4, avi, mkv, ...) or a ` +
-        'folder of PNG frames.',
-      2,
-    );
+  constructor(
+    path: string,
+    reason: string,
+    todo = 'give a video file (mp4, avi, mkv, ...) or a folder of PNG frames',
+  ) {
+    super('FRUC_NOT_A_VIDEO', `${path} ${reason}; ${todo}.`, 2);
     this.name = 'NotAVideoError';
   }
 }

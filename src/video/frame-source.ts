@@ -114,6 +114,7 @@ async function openFolder(path: string, fps: FrameRate): Promise<FrameSource> {
           `has frames of different sizes (${files[i]} is ` +
             `${frame.width}x${frame.height}, the first is ` +
             `${first.width}x${first.height})`,
+          'give it frames of one size',
         );
       }
       yield frame;

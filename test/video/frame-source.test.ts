@@ -125,4 +125,18 @@ describe('openFrameSource', () => {
     await expect(openFrameSource(empty))
       .rejects.toThrow(/no PNG frames/);
   });
+
+  it('rejects a PNG folder of mixed frame sizes, asking for one size', async () => {
+    const mixed = join(temp.dir, 'mixed');
+    const fs = await import('node:fs');
+    fs.mkdirSync(mixed);
+    fs.symlinkSync(sharedData('frames', 'davis-selfie-960x507', '000.png'),
+      join(mixed, 'a.png'));
+    fs.symlinkSync(sharedData('middlebury-others', 'input', 'RubberWhale',
+      'frame10.png'), join(mixed, 'b.png'));
+    const source = await openFrameSource(mixed);
+
+    await expect(readAll(source)).rejects.toThrow(
+      /has frames of different sizes \(.*b\.png is 584x388, the first is 960x507\); give it frames of one size\.$/);
+  });
 });
