@@ -6,9 +6,13 @@ export const BASELINE_METHODS = ['repeat', 'blend', 'minterpolate'] as const;
 /** A `--methods` entry is neither a baseline nor an existing folder. */
 export class UnknownMethodError extends FrucError {
   constructor(name: string) {
+    // A name with a slash was meant as a checkpoint folder.
+    const what = name.includes('/')
+      ? `no checkpoint folder ${name} exists`
+      : `unknown method "${name}"`;
     super(
       'FRUC_UNKNOWN_METHOD',
-      `unknown method "${name}"; valid methods are ` +
+      `${what}; valid methods are ` +
         `${BASELINE_METHODS.join(', ')}, default (the shipped generator) ` +
         'or the path of a checkpoint folder.',
       2,

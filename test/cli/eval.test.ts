@@ -198,6 +198,17 @@ describe('fruc eval', () => {
           'of a checkpoint folder.\n');
     });
 
+    it('says that a method path names no checkpoint folder', () => {
+      const missing = join(temp.dir, 'runs', 'nope');
+      const result = runCli(['eval', ucf, '--methods', missing,
+        '--out', join(temp.dir, 'o-missing')]);
+
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(new RegExp(
+        `^fruc: error: no checkpoint folder ${missing} exists; valid methods ` +
+          'are repeat, blend, minterpolate,.*\n$'));
+    });
+
     it('rejects a method folder that is not a checkpoint', async () => {
       const dir = join(temp.dir, 'not-a-checkpoint');
       await mkdir(dir);
