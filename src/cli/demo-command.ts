@@ -82,7 +82,7 @@ export function createDemoCommand(): Command {
       `  ${result.clip.path}`,
       `triplets: ${result.tripletsDir}`,
       formatExtractSummary(result.triplets).trimEnd(),
-      `upconverted: ${formatUpconvertSummary(result.upconverted)}`,
+      formatUpconvertSummary(result.upconverted),
       `model: ${result.checkpoint ?? 'none (blend baseline used)'}`,
       'evaluation (video protocol: every other frame dropped and rebuilt):',
       formatResultsTable(result.evaluation).trimEnd(),

@@ -26,7 +26,7 @@ describe('fruc demo', () => {
     expect(result.stderr).not.toMatch(/internal error/);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/synthetic clip from ffmpeg/);
-    expect(result.stdout).toMatch(/192 -> 384 frames/);
+    expect(result.stdout).toMatch(/^upconverted 192 -> 384 frames/m);
     for (const method of ['repeat', 'blend', 'minterpolate']) {
       expect(result.stdout).toMatch(new RegExp(`generated-testsrc2\\.mp4\\s+${method}`));
     }
