@@ -247,22 +247,25 @@ describe('checkpoints', () => {
 
       await expect(loadModelInterpolator(dir)).rejects.toMatchObject({
         code: 'FRUC_CHECKPOINT_MISMATCH',
-        message: expect.stringMatching(
-          /model kind mc-blockmatch-v2, but this version of fruc builds mc-blockmatch-v3; retrain it/),
+        message: expect.stringMatching(new RegExp(
+          'model kind mc-blockmatch-v2, but this version of fruc builds ' +
+          'mc-blockmatch-v3; retrain it')),
       });
     });
 
-    it('when the weights are garbage of the right size then FRUC_CHECKPOINT_UNREADABLE', async () => {
+    it('when weights of the right size are garbage then unreadable', async () => {
       const dir = await saved();
       const weights = join(dir, 'generator', 'weights.bin');
       // Every byte 0xff: each float32 is a NaN.
-      writeFileSync(weights, Buffer.alloc(readFileSync(weights).byteLength, 0xff));
+      const size = readFileSync(weights).byteLength;
+      writeFileSync(weights, Buffer.alloc(size, 0xff));
       const before = tf.memory().numTensors;
 
       await expect(loadModelInterpolator(dir)).rejects.toMatchObject({
         code: 'FRUC_CHECKPOINT_UNREADABLE',
-        message: expect.stringMatching(
-          /weights\.bin cannot be read \(\S+ holds NaN or infinite values\); the checkpoint is damaged/),
+        message: expect.stringMatching(new RegExp(
+          'weights\\.bin cannot be read \\(\\S+ holds NaN or infinite ' +
+          'values\\); the checkpoint is damaged')),
       });
       expect(tf.memory().numTensors).toBe(before);
     });

@@ -136,7 +136,8 @@ describe('openFrameSource', () => {
       'frame10.png'), join(mixed, 'b.png'));
     const source = await openFrameSource(mixed);
 
-    await expect(readAll(source)).rejects.toThrow(
-      /has frames of different sizes \(.*b\.png is 584x388, the first is 960x507\); give it frames of one size\.$/);
+    await expect(readAll(source)).rejects.toThrow(new RegExp(
+      'has frames of different sizes \\(.*b\\.png is 584x388, the first ' +
+      'is 960x507\\); give it frames of one size\\.$'));
   });
 });
