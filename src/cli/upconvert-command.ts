@@ -12,14 +12,17 @@ import {
   createRepeatInterpolator,
 } from '../models/baselines.ts';
 import { findDefaultCheckpoint } from '../models/default-checkpoint.ts';
-import { openFrameSource } from '../video/frame-source.ts';
 import type { Interpolator } from '../models/interpolator.ts';
 import { checkDestination } from '../util/atomic.ts';
 import { checkOutputPath, isFolderOutput } from '../video/frame-sink.ts';
 import { parseFrameRate, type FrameRate } from '../video/ffmpeg.ts';
 import { checkOutputIsNotInput } from '../video/same-file.ts';
 import { DEFAULT_SCENE_CUT } from '../video/scene-cut.ts';
-import { formatSummary, upconvert } from '../video/upconvert.ts';
+import {
+  formatSummary,
+  openUpconvertSource,
+  upconvert,
+} from '../video/upconvert.ts';
 import {
   UPCONVERT_FACTORS,
   type UpconvertFactor,
@@ -242,10 +245,7 @@ export function createUpconvertCommand(): Command {
     checkPaths(input, output, flags);
     // An input ffmpeg cannot read is refused before any model loads; the
     // source opened here is the one upconvert reads.
-    const source = await openFrameSource(input, {
-      folderFps: flags.fps,
-      product: 'the output',
-    });
+    const source = await openUpconvertSource(input, flags.fps);
     const interpolatorOrFilter = await createMethod(method, checkpoint, flags);
     try {
       const result = await upconvert(input, output, {

@@ -239,26 +239,30 @@ export function findWriteFailure(stderr: string | null): string | undefined {
       .test(l));
 }
 
-/** The error for a run whose stderr is `stderr`: a full disk is named. */
-function failure(what: string, stderr: string | null, fallback: string):
-  Error {
-  const written = findWriteFailure(stderr);
-  if (written && /no space left|quota/i.test(written)) {
-    return new OutputDiskFullError(what);
+/** The error for a write failure that `stderr` reports, if any; a full
+ * disk is named as such. */
+function writeFailureError(what: string, stderr: string | null):
+  Error | undefined {
+  const line = findWriteFailure(stderr);
+  if (line === undefined) {
+    return undefined;
   }
-  return new FfmpegFailedError(what, written ?? describeFailure(stderr,
-    fallback));
+  return /no space left|quota/i.test(line)
+    ? new OutputDiskFullError(what)
+    : new FfmpegFailedError(what, line);
 }
 
 function runCommand(command: ffmpeg.FfmpegCommand, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
     command
       .on('error', (err: Error, _stdout: string | null, stderr: string | null) => {
-        reject(failure(what, stderr, err.message));
+        reject(writeFailureError(what, stderr) ??
+          new FfmpegFailedError(what, describeFailure(stderr, err.message)));
       })
       .on('end', (_stdout: string | null, stderr: string | null) => {
-        if (findWriteFailure(stderr) !== undefined) {
-          reject(failure(what, stderr, 'the output could not be written'));
+        const failed = writeFailureError(what, stderr);
+        if (failed) {
+          reject(failed);
         } else {
           resolve();
         }

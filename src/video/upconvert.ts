@@ -49,9 +49,9 @@ export interface UpconvertOptions {
   /** Show a progress bar on stderr (only drawn on a terminal). Default true. */
   progress?: boolean;
   /**
-   * The input as `openFrameSource(inPath, { folderFps, product: 'the
-   * output' })` opened it, for a caller that opened it first (to refuse a
-   * bad input early) and need not probe it twice. Opened here if absent.
+   * The input as {@link openUpconvertSource} opened it, for a caller that
+   * opened it first (to refuse a bad input early) and need not probe it
+   * twice. Opened here if absent.
    */
   source?: FrameSource;
 }
@@ -98,6 +98,14 @@ function frameStream(
   });
 }
 
+/** Opens `inPath` as {@link upconvert} reads it (folders at `folderFps`). */
+export function openUpconvertSource(
+  inPath: string,
+  folderFps?: FrameRate,
+): Promise<FrameSource> {
+  return openFrameSource(inPath, { folderFps, product: 'the output' });
+}
+
 /**
  * Up-converts `inPath` (a video file or a folder of PNG frames) into
  * `outPath` (a video file, or a folder of PNG frames when the path has no
@@ -121,10 +129,8 @@ export async function upconvert(
   checkDestination(outPath.replace(/\/+$/, ''), overwrite,
     isFolderOutput(outPath) ? 'folder' : 'file');
 
-  const source = options.source ?? await openFrameSource(inPath, {
-    folderFps: options.folderFps,
-    product: 'the output',
-  });
+  const source = options.source ??
+    await openUpconvertSource(inPath, options.folderFps);
   const fpsOut = multiplyRate(source.fps, options.factor);
   const method = options.method === 'minterpolate'
     ? 'minterpolate'

@@ -11,12 +11,13 @@ import {
   createRepeatInterpolator,
 } from '../../src/models/baselines.ts';
 import { createLogger, setLogger } from '../../src/util/logger.ts';
-import {
-  listPngFrames,
-  openFrameSource,
-} from '../../src/video/frame-source.ts';
+import { listPngFrames } from '../../src/video/frame-source.ts';
 import { histogramDistance } from '../../src/video/scene-cut.ts';
-import { formatSummary, upconvert } from '../../src/video/upconvert.ts';
+import {
+  formatSummary,
+  openUpconvertSource,
+  upconvert,
+} from '../../src/video/upconvert.ts';
 import { createCutDetector } from '../../src/video/upconvert-frames.ts';
 import { makeTempDir, sharedData } from '../helpers/paths.ts';
 import {
@@ -113,7 +114,7 @@ describe('upconvert', () => {
     mkdirSync(parent);
     const input = davisFolder(parent, 4);
     // Opened at 30 fps: upconvert's own opening would use its default 24.
-    const source = await openFrameSource(input, { folderFps: { num: 30, den: 1 } });
+    const source = await openUpconvertSource(input, { num: 30, den: 1 });
 
     const result = await upconvert(input, join(dir, 'davis-given'), {
       factor: 2,
