@@ -1,17 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
-type TensorInfo = tf.TensorInfo;
+import { copyRun } from './copy-run.ts';
 
-/** Below this many elements per row a copy loop beats `TypedArray.set`. */
-const SET_MIN = 64;
+type TensorInfo = tf.TensorInfo;
 
 /**
  * `Concat` for the wasm backend on numeric and bool tensors. The stock
  * kernel copies one `subarray` per input per row; concatenating channels
  * of NHWC images (a few values per pixel) then costs a call per pixel and
- * input, 20 ms for a 320x240 frame. Here short rows are copied by a plain
- * loop and long ones by `set`. Returns `undefined` for what it does not
+ * input, 20 ms for a 320x240 frame. Here each row is copied by `copyRun`
+ * (a plain loop when short, `set` when long). Returns `undefined` for what it does not
  * handle (strings, mixed dtypes), so the caller can use the stock kernel.
  */
 export function concatWasm(args: {
@@ -48,15 +47,7 @@ export function concatWasm(args: {
     const vals = backend.typedArrayFromHeap(part);
     const width = widths[p];
     for (let r = 0; r < rows; r++) {
-      const src = r * width;
-      const dst = r * rowWidth + start;
-      if (width >= SET_MIN) {
-        outVals.set(vals.subarray(src, src + width), dst);
-      } else {
-        for (let j = 0; j < width; j++) {
-          outVals[dst + j] = vals[src + j];
-        }
-      }
+      copyRun(outVals, r * rowWidth + start, vals, r * width, width);
     }
     start += width;
   });

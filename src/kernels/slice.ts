@@ -1,18 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
-type TensorInfo = tf.TensorInfo;
+import { copyRun } from './copy-run.ts';
 
-/** Below this many elements per row a copy loop beats `TypedArray.set`. */
-const SET_MIN = 64;
+type TensorInfo = tf.TensorInfo;
 
 /**
  * `Slice` for the wasm backend on numeric and bool tensors. The stock
  * kernel is slow at cutting channels out of NHWC images (a few values per
  * pixel): 4 ms for 2 of 5 channels of a 320x240 frame. Here each run of
- * the last axis is copied by a plain loop when short and by `set` when
- * long. Returns `undefined` for strings, so the caller can use the stock
- * kernel.
+ * the last axis is copied by `copyRun`. Returns `undefined` for strings,
+ * so the caller can use the stock kernel.
  */
 export function sliceWasm(args: {
   inputs: { x: TensorInfo };
@@ -56,13 +54,7 @@ export function sliceWasm(args: {
       from += (begin[d] + index[d]) * strides[d];
     }
     for (let line = 0; line < lines; line++, from += step, to += run) {
-      if (run >= SET_MIN) {
-        dst.set(src.subarray(from, from + run), to);
-      } else {
-        for (let j = 0; j < run; j++) {
-          dst[to + j] = src[from + j];
-        }
-      }
+      copyRun(dst, to, src, from, run);
     }
     for (let d = axis - 2; d >= 0; d--) {
       if (++index[d] < size[d]) {
