@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
+import { boxMeanInPlace } from './box-mean.ts';
 import { accessFor } from './heap-access.ts';
 
 type TensorInfo = tf.TensorInfo;
@@ -60,71 +61,60 @@ function planSources(dims: Dims, spacing: number): Sources {
   };
 }
 
-/** Bilinear read of a single-channel frame at `(sx, sy)`, clamped. */
-function sample(
-  grey: Float32Array,
-  base: number,
-  width: number,
-  height: number,
-  sx: number,
-  sy: number,
-): number {
-  const cx = sx < 0 ? 0 : sx > width - 1 ? width - 1 : sx;
-  const cy = sy < 0 ? 0 : sy > height - 1 ? height - 1 : sy;
-  const x0 = cx | 0;
-  const y0 = cy | 0;
-  const x1 = x0 + 1 < width ? x0 + 1 : x0;
-  const row0 = base + y0 * width;
-  const row1 = y0 + 1 < height ? row0 + width : row0;
-  const ax = cx - x0;
-  const ay = cy - y0;
-  const top = grey[row0 + x0] + (grey[row0 + x1] - grey[row0 + x0]) * ax;
-  const bottom = grey[row1 + x0] + (grey[row1 + x1] - grey[row1 + x0]) * ax;
-  return top + (bottom - top) * ay;
-}
-
 /**
- * Mean over a `block`-sided window of one `[h, w]` plane, counting only
- * pixels inside the frame (the 'same' average pooling of TensorFlow):
- * running sums along rows, then along columns. `scratch` is a plane.
+ * Absolute difference of the two grey frames, each warped by the motion
+ * of one candidate source, at every pixel of frame `base` (one plane).
+ * Its own function so that the engine optimises the hot loop alone.
  */
-function boxMeanInPlace(plane: Float32Array, scratch: Float32Array,
-  dims: Dims, block: number): void {
+function candidateErrors(
+  dims: Dims,
+  base: number,
+  columnOf: Int32Array,
+  rowOf: Int32Array,
+  greyPrev: Float32Array,
+  greyNext: Float32Array,
+  flows: Float32Array,
+  plane: Float32Array,
+): void {
   const { width, height } = dims;
-  const half = (block - 1) >> 1;
+  const maxX = width - 1;
+  const maxY = height - 1;
   for (let y = 0; y < height; y++) {
+    const sourceRow = base + rowOf[y] * width;
     const row = y * width;
-    let sum = 0;
-    for (let x = 0; x < Math.min(half, width); x++) {
-      sum += plane[row + x];
-    }
     for (let x = 0; x < width; x++) {
-      if (x + half < width) {
-        sum += plane[row + x + half];
-      }
-      if (x - half - 1 >= 0) {
-        sum -= plane[row + x - half - 1];
-      }
-      const lo = x - half < 0 ? 0 : x - half;
-      const hi = x + half >= width ? width - 1 : x + half;
-      scratch[row + x] = sum / (hi - lo + 1);
-    }
-  }
-  for (let x = 0; x < width; x++) {
-    let sum = 0;
-    for (let y = 0; y < Math.min(half, height); y++) {
-      sum += scratch[y * width + x];
-    }
-    for (let y = 0; y < height; y++) {
-      if (y + half < height) {
-        sum += scratch[(y + half) * width + x];
-      }
-      if (y - half - 1 >= 0) {
-        sum -= scratch[(y - half - 1) * width + x];
-      }
-      const lo = y - half < 0 ? 0 : y - half;
-      const hi = y + half >= height ? height - 1 : y + half;
-      plane[y * width + x] = sum / (hi - lo + 1);
+      const f = (sourceRow + columnOf[x]) * 4;
+      // Bilinear reads, clamped to the frame, of both frames (inlined:
+      // this loop is most of the pass).
+      let sx = x + flows[f];
+      let sy = y + flows[f + 1];
+      sx = sx < 0 ? 0 : sx > maxX ? maxX : sx;
+      sy = sy < 0 ? 0 : sy > maxY ? maxY : sy;
+      let x0 = sx | 0;
+      let y0 = sy | 0;
+      let i = base + y0 * width + x0;
+      let right = x0 < maxX ? 1 : 0;
+      let down = y0 < maxY ? width : 0;
+      let ax = sx - x0;
+      let top = greyPrev[i] + (greyPrev[i + right] - greyPrev[i]) * ax;
+      let bottom = greyPrev[i + down] +
+        (greyPrev[i + down + right] - greyPrev[i + down]) * ax;
+      const a = top + (bottom - top) * (sy - y0);
+      sx = x + flows[f + 2];
+      sy = y + flows[f + 3];
+      sx = sx < 0 ? 0 : sx > maxX ? maxX : sx;
+      sy = sy < 0 ? 0 : sy > maxY ? maxY : sy;
+      x0 = sx | 0;
+      y0 = sy | 0;
+      i = base + y0 * width + x0;
+      right = x0 < maxX ? 1 : 0;
+      down = y0 < maxY ? width : 0;
+      ax = sx - x0;
+      top = greyNext[i] + (greyNext[i + right] - greyNext[i]) * ax;
+      bottom = greyNext[i + down] +
+        (greyNext[i + down + right] - greyNext[i + down]) * ax;
+      const b = top + (bottom - top) * (sy - y0);
+      plane[row + x] = a > b ? a - b : b - a;
     }
   }
 }
@@ -158,55 +148,75 @@ export function flowPropagateValues(
   for (let n = 0; n < batch; n++) {
     const base = n * pixels;
     for (let k = 0; k < count; k++) {
-      const plane = k * pixels;
-      const columnOf = columns[k];
-      for (let y = 0; y < height; y++) {
-        const sourceRow = base + rows[k][y] * width;
-        for (let x = 0; x < width; x++) {
-          const f = (sourceRow + columnOf[x]) * 4;
-          const a = sample(greyPrev, base, width, height, x + flows[f],
-            y + flows[f + 1]);
-          const b = sample(greyNext, base, width, height, x + flows[f + 2],
-            y + flows[f + 3]);
-          errors[plane + y * width + x] = a > b ? a - b : b - a;
-        }
-      }
+      candidateErrors(dims, base, columns[k], rows[k], greyPrev, greyNext,
+        flows, errors.subarray(k * pixels, (k + 1) * pixels));
     }
     for (let k = 0; k < count; k++) {
       boxMeanInPlace(errors.subarray(k * pixels, (k + 1) * pixels), scratch,
         dims, attrs.block);
     }
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const p = y * width + x;
-        let best = Infinity;
-        for (let k = 0; k < count; k++) {
-          const e = errors[k * pixels + p];
-          best = e < best ? e : best;
-        }
-        let total = 0;
-        const w = (base + p) * count;
-        for (let k = 0; k < count; k++) {
-          const weight = Math.exp((best - errors[k * pixels + p]) *
-            invTemperature);
-          weights[w + k] = weight;
-          total += weight;
-        }
-        const out = (base + p) * 4;
-        let f0 = 0, f1 = 0, f2 = 0, f3 = 0;
-        for (let k = 0; k < count; k++) {
-          const weight = weights[w + k] / total;
-          weights[w + k] = weight;
-          const f = (base + rows[k][y] * width + columns[k][x]) * 4;
-          f0 += weight * flows[f];
-          f1 += weight * flows[f + 1];
-          f2 += weight * flows[f + 2];
-          f3 += weight * flows[f + 3];
-        }
-        outFlows[out] = f0;
-        outFlows[out + 1] = f1;
-        outFlows[out + 2] = f2;
-        outFlows[out + 3] = f3;
+    blendCandidates(dims, base, { columns, rows }, errors, invTemperature,
+      flows, outFlows, weights);
+  }
+}
+
+/**
+ * The softmin weights of the five candidates from their block errors
+ * (`errors`, one plane each, of frame `base`) and their weighted mean
+ * motion. Unrolled over the five, which {@link candidateOffsets} fixes.
+ */
+function blendCandidates(
+  dims: Dims,
+  base: number,
+  { columns, rows }: Sources,
+  errors: Float32Array,
+  invTemperature: number,
+  flows: Float32Array,
+  outFlows: Float32Array,
+  weights: Float32Array,
+): void {
+  const { width, height } = dims;
+  const pixels = width * height;
+  const [, right, left] = columns;
+  const [, , , down, up] = rows;
+  for (let y = 0; y < height; y++) {
+    const own = base + y * width;
+    const below = base + down[y] * width;
+    const above = base + up[y] * width;
+    for (let x = 0; x < width; x++) {
+      const p = y * width + x;
+      const e0 = errors[p];
+      const e1 = errors[pixels + p];
+      const e2 = errors[2 * pixels + p];
+      const e3 = errors[3 * pixels + p];
+      const e4 = errors[4 * pixels + p];
+      const best = Math.min(e0, e1, e2, e3, e4);
+      let w0 = Math.exp((best - e0) * invTemperature);
+      let w1 = Math.exp((best - e1) * invTemperature);
+      let w2 = Math.exp((best - e2) * invTemperature);
+      let w3 = Math.exp((best - e3) * invTemperature);
+      let w4 = Math.exp((best - e4) * invTemperature);
+      const scale = 1 / (w0 + w1 + w2 + w3 + w4);
+      w0 *= scale;
+      w1 *= scale;
+      w2 *= scale;
+      w3 *= scale;
+      w4 *= scale;
+      const w = (base + p) * 5;
+      weights[w] = w0;
+      weights[w + 1] = w1;
+      weights[w + 2] = w2;
+      weights[w + 3] = w3;
+      weights[w + 4] = w4;
+      const f0 = (own + x) * 4;
+      const f1 = (own + right[x]) * 4;
+      const f2 = (own + left[x]) * 4;
+      const f3 = (below + x) * 4;
+      const f4 = (above + x) * 4;
+      const out = (base + p) * 4;
+      for (let c = 0; c < 4; c++) {
+        outFlows[out + c] = w0 * flows[f0 + c] + w1 * flows[f1 + c] +
+          w2 * flows[f2 + c] + w3 * flows[f3 + c] + w4 * flows[f4 + c];
       }
     }
   }

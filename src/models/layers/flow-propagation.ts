@@ -37,7 +37,8 @@ function shiftClamped(x: tf.Tensor4D, [dx, dy]: [number, number]):
 function unshiftClamped(g: tf.Tensor4D, [dx, dy]: [number, number]):
   tf.Tensor4D {
   const [, height, width] = g.shape;
-  const scatter = (x: tf.Tensor4D, axis: 1 | 2, size: number, shift: number) => {
+  const scatter = (x: tf.Tensor4D, axis: 1 | 2, size: number,
+    shift: number) => {
     const front = tf.transpose(x, axis === 2 ? [2, 0, 1, 3] : [1, 0, 2, 3]);
     const summed = tf.unsortedSegmentSum(front, shiftedIndices(size, shift),
       size);
