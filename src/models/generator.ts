@@ -19,16 +19,14 @@ import {
  */
 export interface GeneratorConfig {
   /**
-   * Base channel count `c` of the learned corrections: `2c` hidden
-   * channels at the coarsest level, `c` at the finer ones down to 1/4
-   * (none at 1/2); parameters grow about with `c ** 2`. Integer in
-   * [4, 64]; default 16.
+   * Base channel count `c` of the learned correction at the coarsest
+   * level: `2c` hidden channels and a cost volume squeezed to `c`;
+   * parameters grow about with `c ** 2`. Integer in [4, 64]; default 16.
    */
   width: number;
   /**
    * Pyramid levels `L`. Motion is first matched at `1 / 2 ** L`
-   * resolution and refined at each finer level down to 1/2 (learned
-   * corrections down to 1/4, so `L = 2` has one only at 1/4). Integer in
+   * resolution and refined at each finer level down to 1/2. Integer in
    * [2, 5]; default 3 (first match at 1/8, moves of up to 48 pixels
    * between the frames).
    */
@@ -41,14 +39,14 @@ export const GENERATOR_CONFIG_RANGES = {
   levels: [2, 5],
 } as const;
 
-/** Default generator: 27,821 parameters (about 0.03 M). */
+/** Default generator: 20,360 parameters (about 0.02 M). */
 export const DEFAULT_GENERATOR_CONFIG: Readonly<GeneratorConfig> = {
   width: 16,
   levels: 3,
 };
 
 /** Model kind recorded in checkpoints made from {@link createGenerator}. */
-export const GENERATOR_KIND = 'mc-blockmatch-v4';
+export const GENERATOR_KIND = 'mc-blockmatch-v5';
 
 /**
  * Search radius of the coarse block matching: moves of up to this many
@@ -67,12 +65,11 @@ const FINE_RADIUS = 2;
 /** Motion propagation at 1/2 (see `FlowPropagation`): passes, distance
  * in pixels of the neighbours tried, side of the block that scores them
  * and softmin temperature on its mean absolute grey difference. One pass
- * (weights of the previous generator, without its learned correction at
- * 1/2) scored 33.84 dB on ucf101-triplets against 33.40 without either
- * change, and 35.74 against 35.68 dB on the video protocol of five
- * training clips; a second pass added 0.05 and 0.03 dB (untrained) for
- * 19% more time per 640x480 frame. */
-const PROPAGATION = { passes: 1, spacing: 4, block: 5, temperature: 0.01 };
+ * (weights of `mc-blockmatch-v3`, without its learned correction at 1/2)
+ * scored 33.84 dB on ucf101-triplets against 33.40 without either change,
+ * and 35.74 against 35.68 dB on the video protocol of five training
+ * clips; with trained weights a second pass added 0.06 and 0.03 dB. */
+const PROPAGATION = { passes: 2, spacing: 4, block: 5, temperature: 0.01 };
 
 /** Side of the window whose local mean and spread normalise grey values
  * before matching. */
@@ -245,18 +242,18 @@ function addMatch(tag: string, base: Motion, match: BlockMatch): Motion {
  * 1. an average-pooled image pyramid of both frames (1/2 ... 1/2^L);
  * 2. flows middle->prev and middle->next plus an occlusion logit: at
  *    1/2^L the soft arg-max of a bilateral block-matching cost volume
- *    (moves up to 6 pixels of that level) plus a learned correction;
+ *    (moves up to 6 pixels of that level) plus a learned correction that
+ *    sees both frames, the squeezed cost volume and the matched flow;
  * 3. refinement at each finer level down to 1/2: block matching of both
  *    frames backward-warped by the motion so far (moves up to 3, and 2 at
- *    1/2), plus, down to 1/4, a learned correction that sees the warped
- *    frames and the squeezed cost volume;
- * 4. motion propagation at 1/2 (`FlowPropagation`): each pixel takes the
- *    motion of a neighbour 4 pixels away where it aligns the frames
- *    better, which sharpens motion at object edges;
+ *    1/2);
+ * 4. two passes of motion propagation at 1/2 (`FlowPropagation`): each
+ *    pixel takes the motion of a neighbour 4 pixels away where it aligns
+ *    the frames better, which sharpens motion at object edges;
  * 5. both frames warped at full resolution and blended with the sigmoid
  *    mask (no learned residual: it measured 0.01 dB).
- * Every learned head starts at zero, so the untrained generator is block
- * matching and propagation alone (33.92 dB on middlebury-others).
+ * The learned head starts at zero, so the untrained generator is block
+ * matching and propagation alone (34.00 dB on middlebury-others).
  *
  * Layer names are fixed, so weights saved from one build load into another
  * build of the same config. Free the model with `disposeLayersModel`
@@ -308,8 +305,12 @@ export function createGenerator(
     coarseMatch,
   );
 
-  // 3. Refinement down to 1/2: block matching of the warped frames, then
-  // a learned correction.
+  // 3. Refinement down to 1/2: block matching of the warped frames. The
+  // learned corrections that followed each match measured no more than
+  // 0.01 dB on the video protocol of five training clips (at 1/4 with
+  // trained weights, 35.738 against 35.734 dB; at 1/2 with those of
+  // mc-blockmatch-v3, 35.750 against 35.740) for a tenth and a fifth of
+  // the forward pass, and lowered ucf101-triplets by 0.05 dB each.
   for (let k = levels - 1; k >= 1; k--) {
     motion = upsampleMotion(`up${k}`, motion, 2);
     const [imgPrev, imgNext] = imagesAt(k);
@@ -320,18 +321,6 @@ export function createGenerator(
       : blockMatch(`ref${k}_cost`, warped[0], warped[1], FINE_RADIUS,
         FINE_BLOCK_SIZE);
     motion = addMatch(`ref${k}_match`, motion, match);
-    if (k === 1) {
-      // A learned correction here cost a fifth of the forward pass for
-      // 0.01 dB (video protocol on five training clips).
-      break;
-    }
-    const input = concat(`ref${k}_in`, [
-      ...warped,
-      squeeze(`ref${k}`, match.cost, c),
-      match.flow,
-      motion.maskLogit,
-    ]);
-    motion = addMotion(`ref${k}_sum`, motion, estimate(`ref${k}`, input, c));
   }
 
   // Motion propagation at 1/2: where block matching smeared an object's

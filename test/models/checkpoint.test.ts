@@ -91,7 +91,7 @@ describe('checkpoints', () => {
     const info = await readCheckpointInfo(dir);
     expect(info).toMatchObject({
       formatVersion: CHECKPOINT_FORMAT_VERSION,
-      modelKind: 'mc-blockmatch-v4',
+      modelKind: 'mc-blockmatch-v5',
       generator: SMALL,
       step: 42,
       meta: { seed: 3 },
@@ -249,7 +249,7 @@ describe('checkpoints', () => {
         code: 'FRUC_CHECKPOINT_MISMATCH',
         message: expect.stringMatching(new RegExp(
           'model kind mc-blockmatch-v2, but this version of fruc builds ' +
-          'mc-blockmatch-v4; retrain it')),
+          'mc-blockmatch-v5; retrain it')),
       });
     });
 

@@ -115,7 +115,7 @@ describe('createGenerator', () => {
     disposeLayersModel(model);
   });
 
-  it('passes pixel-loss gradients through the warp to the flow heads', async () => {
+  it('passes pixel-loss gradients through the warps to the flow head', async () => {
     const [prev, gt, next] = await realTriplet();
     const model = createGenerator({ width: 8, levels: 3 });
 
@@ -130,11 +130,8 @@ describe('createGenerator', () => {
       return tf.norm(grads[key as string]).dataSync()[0];
     };
     expect(value.dataSync()[0]).toBeGreaterThan(0);
-    for (const head of [
-      'est3_head', 'ref2_head',
-    ]) {
-      expect(norm(head), head).toBeGreaterThan(0);
-    }
+    // Through both propagation passes and every refinement warp.
+    expect(norm('est3_head')).toBeGreaterThan(0);
     tf.dispose([prev, gt, next, value, ...Object.values(grads)]);
     disposeLayersModel(model);
   });
