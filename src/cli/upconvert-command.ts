@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 
 import { Command, InvalidArgumentError } from 'commander';
 
@@ -35,6 +36,10 @@ import {
   numberInRange,
   type OptionSpec,
 } from './options.ts';
+
+/** Most inference threads `--threads` takes: one per core (two on a
+ * single core, so the threaded path stays testable). */
+const MAX_THREADS = Math.max(2, availableParallelism());
 
 /** Values of `--method`. */
 export const UPCONVERT_METHODS = [
@@ -117,9 +122,10 @@ const UPCONVERT_OPTIONS: OptionSpec[] = [
     flags: '--threads <n>',
     description:
       'model inference threads on the wasm backend: each worker thread ' +
-      'interpolates whole frame pairs (default: one per core, at most 8; ' +
-      '1 runs the model in the main thread)',
-    parse: intInRange(1, 64),
+      'interpolates whole frame pairs, so more threads than cores only ' +
+      'cost memory (default: one per core, at most 8; at most ' +
+      `${MAX_THREADS} here; 1 runs the model in the main thread)`,
+    parse: intInRange(1, MAX_THREADS),
   },
   {
     flags: '--no-progress',

@@ -9,6 +9,7 @@ import {
 } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -276,6 +277,18 @@ describe('fruc upconvert', () => {
       expect(result.status).toBe(2);
       expect(result.stderr).toMatch(/is a folder that fruc did not write/);
       expect(readdirSync(mine)).toEqual(['notes.txt']);
+    });
+
+    it('more inference threads than the machine has cores', () => {
+      const threads = String(Math.max(2, availableParallelism()) + 1);
+
+      const result = run([BOX, join(outDir, 'a.mp4'), '--threads', threads]);
+
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(new RegExp(
+        `--threads <n>' argument '${threads}' is invalid\\. expected a ` +
+        'whole number 1\\.\\.'));
+      expectNothingLeft();
     });
 
     it('a missing file', () => {
