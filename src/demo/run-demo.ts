@@ -90,7 +90,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   // and replaces the previous run's only when every step has succeeded.
   const result = await writeAtomically(out, true, 'folder', async (temp) => {
     await mkdir(temp, { recursive: true });
-    return runSteps(options, temp);
+    return runSteps(options, temp, out);
   });
   return {
     ...result,
@@ -99,7 +99,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   };
 }
 
-async function runSteps(options: DemoOptions, out: string): Promise<DemoResult> {
+/** The demo's steps, writing into `out`, which becomes `finalOut`. */
+async function runSteps(
+  options: DemoOptions,
+  out: string,
+  finalOut: string,
+): Promise<DemoResult> {
   const logger = getLogger();
 
   // 1. A real clip when the machine can get one, else a generated one.
@@ -146,6 +151,7 @@ async function runSteps(options: DemoOptions, out: string): Promise<DemoResult> 
     maxSamples: options.evalSamples,
     backend: options.backend,
     argv: ['demo'],
+    finalOut: join(finalOut, 'report'),
   });
   return { clip, triplets, tripletsDir, upconverted, reportDir, evaluation,
     checkpoint };

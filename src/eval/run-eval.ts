@@ -47,6 +47,11 @@ export interface RunEvalOptions {
    * not given. The options themselves are noted too, as given.
    */
   argv?: string[];
+  /**
+   * The report folder's final path, where `out` is a temporary one that a
+   * caller renames when done (the demo): noted as run.json's `out`.
+   */
+  finalOut?: string;
 }
 
 /** Default side of the report crops. */
@@ -232,7 +237,7 @@ export async function runEval(options: RunEvalOptions): Promise<EvalResults> {
         options: {
           data: options.data,
           methods: options.methods,
-          out: options.out,
+          out: options.finalOut ?? options.out,
           overwrite: options.overwrite,
           maxSamples: options.maxSamples ?? null,
           cropSize: options.cropSize ?? null,

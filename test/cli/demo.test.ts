@@ -5,7 +5,7 @@ import {
   readdirSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -38,6 +38,10 @@ describe('fruc demo', () => {
     ) as { datasets: { samples: unknown[] }[] };
     expect(results.datasets[0].samples).toHaveLength(3);
     expect(existsSync(join(out, 'report', 'report.html'))).toBe(true);
+    // run.json names where the report ended up, not its temporary folder.
+    const run = JSON.parse(
+      readFileSync(join(out, 'report', 'run.json'), 'utf8'));
+    expect(run.options.out).toBe(join(resolve(out), 'report'));
   });
 
   it('refuses to replace a folder of the user\'s files', () => {
