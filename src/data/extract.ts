@@ -103,6 +103,15 @@ export async function extractTriplets(
           `with gap ${gap} spans; give smaller --gaps or longer inputs.`,
       );
     }
+    if (summary.total.kept === 0) {
+      const { candidates, skippedSceneCut, skippedStatic } = summary.total;
+      throw new UsageError(
+        `extract: all ${candidates} candidate triplets were skipped ` +
+          `(${skippedSceneCut} scene cuts, ${skippedStatic} static); lower ` +
+          '--static-threshold or --min-crop-motion, or raise ' +
+          '--scene-threshold.',
+      );
+    }
     const manifest: Manifest = {
       version: 1,
       createdBy: 'fruc extract',

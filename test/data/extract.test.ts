@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -237,16 +237,31 @@ describe('extractTriplets', () => {
   it('skips near-static triplets unless the threshold is 0', async () => {
     const out = outDir();
 
-    const skipped = await extractTriplets([staticClip], { out, stride: 1 });
+    const mixed = await extractTriplets([staticClip, cutClip], {
+      out, stride: 1,
+    });
     const kept = await extractTriplets([staticClip], {
       out, stride: 1, staticThreshold: 0, overwrite: true,
     });
 
-    expect(skipped.total).toMatchObject({
+    expect(mixed.sources[0]).toMatchObject({
       candidates: 8, kept: 0, skippedStatic: 8, written: 0,
     });
     expect(kept.total).toMatchObject({ kept: 8, skippedStatic: 0 });
     expect(readdirSync(join(out, 'static'))).toHaveLength(8);
+  });
+
+  it('when every triplet is skipped then refuses, writing nothing', async () => {
+    const out = outDir();
+
+    await expect(extractTriplets([staticClip], { out, stride: 1 }))
+      .rejects.toMatchObject({
+        code: 'FRUC_USAGE',
+        message: expect.stringMatching(new RegExp(
+          'all 8 candidate triplets were skipped \\(0 scene cuts, 8 ' +
+          'static\\); lower --static-threshold')),
+      });
+    expect(existsSync(out)).toBe(false);
   });
 
   it('writes a layout that findTriplets reads back', async () => {
