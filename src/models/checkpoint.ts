@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -91,6 +92,7 @@ export async function saveLayersModel(
   }
   const weights = tf.io.CompositeArrayBuffer.join(artifacts.weightData);
   const modelJson = {
+    weightsSha256: sha256(new Uint8Array(weights)),
     format: artifacts.format,
     generatedBy: artifacts.generatedBy,
     convertedBy: artifacts.convertedBy ?? null,
@@ -104,6 +106,12 @@ export async function saveLayersModel(
     await writeFile(join(temp, WEIGHTS_FILE), new Uint8Array(weights));
     await writeFile(join(temp, MODEL_FILE), JSON.stringify(modelJson));
   });
+}
+
+/** Hex SHA-256 of `bytes`: model.json's `weightsSha256`, which catches
+ * weights damaged in ways that keep their size and finite values. */
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 const BYTES_PER_DTYPE: Record<string, number> = {
@@ -135,7 +143,8 @@ async function readArtifacts(
   requireFolder(dir);
   const modelPath = join(dir, name, MODEL_FILE);
   requireFile(dir, modelPath, `${name}/${MODEL_FILE}`);
-  const modelJson = (await readJson(modelPath)) as Partial<tf.io.ModelJSON>;
+  const modelJson = (await readJson(modelPath)) as Partial<tf.io.ModelJSON> &
+    { weightsSha256?: unknown };
   const manifest = modelJson.weightsManifest;
   if (!modelJson.modelTopology || !Array.isArray(manifest)) {
     throw new CheckpointUnreadableError(
@@ -167,6 +176,14 @@ async function readArtifacts(
   for (const b of buffers) {
     weightData.set(b, offset);
     offset += b.byteLength;
+  }
+  // Checkpoints written before the digest existed have none to check.
+  if (typeof modelJson.weightsSha256 === 'string' &&
+    sha256(weightData) !== modelJson.weightsSha256) {
+    throw new CheckpointUnreadableError(
+      join(dir, name),
+      `its weights do not match the SHA-256 digest in ${MODEL_FILE}`,
+    );
   }
   return {
     modelTopology: modelJson.modelTopology,

@@ -253,9 +253,33 @@ describe('checkpoints', () => {
       });
     });
 
-    it('when weights of the right size are garbage then unreadable', async () => {
+    it('when a few weight bytes change but stay finite then the digest says so', async () => {
       const dir = await saved();
       const weights = join(dir, 'generator', 'weights.bin');
+      // The lowest mantissa byte of 20 floats: still finite, still the
+      // right size, but no longer the trained model.
+      const bytes = readFileSync(weights);
+      for (let i = 0; i < 20; i++) {
+        bytes[i * 4 * 7] ^= 0x5a;
+      }
+      writeFileSync(weights, bytes);
+
+      await expect(loadModelInterpolator(dir)).rejects.toMatchObject({
+        code: 'FRUC_CHECKPOINT_UNREADABLE',
+        message: expect.stringMatching(new RegExp(
+          'generator cannot be read \\(its weights do not match the ' +
+          'SHA-256 digest in model\\.json\\); the checkpoint is damaged')),
+      });
+    });
+
+    it('when weights without a digest are garbage then unreadable', async () => {
+      const dir = await saved();
+      const weights = join(dir, 'generator', 'weights.bin');
+      // A checkpoint from before the digest: only the values can tell.
+      const modelPath = join(dir, 'generator', 'model.json');
+      const { weightsSha256: _, ...model } = JSON.parse(
+        readFileSync(modelPath, 'utf8'));
+      writeFileSync(modelPath, JSON.stringify(model));
       // Every byte 0xff: each float32 is a NaN.
       const size = readFileSync(weights).byteLength;
       writeFileSync(weights, Buffer.alloc(size, 0xff));
