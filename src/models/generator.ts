@@ -164,20 +164,18 @@ function upsampleMotion(tag: string, motion: Motion, factor: number): Motion {
   };
 }
 
-/** `base` plus `delta`; without a delta mask logit, `base`'s is kept. */
+/** `base`'s flows plus `delta`'s; `base`'s mask logit is kept. */
 function addMotion(
   tag: string,
   base: Motion,
-  delta: Omit<Motion, 'maskLogit'> & { maskLogit?: Sym },
+  delta: Omit<Motion, 'maskLogit'>,
 ): Motion {
   const add = (what: string, a: Sym, b: Sym) =>
     apply(tf.layers.add({ name: `${tag}_${what}` }), [a, b]);
   return {
     flowPrev: add('flow_prev', base.flowPrev, delta.flowPrev),
     flowNext: add('flow_next', base.flowNext, delta.flowNext),
-    maskLogit: delta.maskLogit
-      ? add('mask', base.maskLogit, delta.maskLogit)
-      : base.maskLogit,
+    maskLogit: base.maskLogit,
   };
 }
 
@@ -323,7 +321,7 @@ export function createGenerator(
     motion = addMatch(`ref${k}_match`, motion, match);
   }
 
-  // Motion propagation at 1/2: where block matching smeared an object's
+  // 4. Motion propagation at 1/2: where block matching smeared an object's
   // motion across its edge, a neighbour's motion that aligns the frames
   // better takes over.
   const [halfPrev, halfNext] = imagesAt(1);
