@@ -39,7 +39,7 @@ interface Dims {
 }
 
 /** `i + shift` clamped to `[0, size - 1]` for every `i`. */
-function clampedRun(size: number, shift: number): Int32Array {
+export function clampedRun(size: number, shift: number): Int32Array {
   const out = new Int32Array(size);
   for (let i = 0; i < size; i++) {
     out[i] = Math.min(Math.max(i + shift, 0), size - 1);

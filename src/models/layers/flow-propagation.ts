@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import {
   candidateOffsets,
+  clampedRun,
   FLOW_PROPAGATE,
   FLOW_PROPAGATE_GRAD,
   hasFlowPropagateKernels,
@@ -9,13 +10,10 @@ import {
 } from '../../kernels/flow-propagation.ts';
 import { backwardWarp } from './backward-warp.ts';
 
-/** Index `i + shift` clamped to `[0, size - 1]` for every `i`. */
+/** Index `i + shift` clamped to `[0, size - 1]` for every `i`, as the
+ * kernel reads its sources. */
 function shiftedIndices(size: number, shift: number): tf.Tensor1D {
-  const values = new Int32Array(size);
-  for (let i = 0; i < size; i++) {
-    values[i] = Math.min(Math.max(i + shift, 0), size - 1);
-  }
-  return tf.tensor1d(values, 'int32');
+  return tf.tensor1d(clampedRun(size, shift), 'int32');
 }
 
 /** `x` read at `(i + dx, j + dy)`, clamped to the frame, for every pixel. */
